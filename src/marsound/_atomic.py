@@ -1,0 +1,50 @@
+"""Atomic output: write to a temporary file beside the target, then rename over it."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from marsound.errors import InvalidParameterError
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | Path, *, inputs: tuple[str | Path, ...] = ()) -> Iterator[Path]:
+    """Yield a temporary path in the target's folder; on success rename it to ``target``.
+
+    On any exception the temporary file is removed and ``target`` is left untouched.
+    ``inputs`` are paths that must not be overwritten (an output equal to an input is refused).
+
+    Examples
+    --------
+    >>> with atomic_path("out.png") as tmp:          # doctest: +SKIP
+    ...     fig.savefig(tmp, format="png")
+    """
+    target = Path(target)
+    for src in inputs:
+        try:
+            if Path(src).resolve() == target.resolve():
+                raise InvalidParameterError(f"output path {target} is the same as input {src}")
+        except OSError:
+            pass
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part" + target.suffix, dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def write_text_atomic(target: str | Path, text: str) -> Path:
+    """Write text (UTF-8) atomically; returns the target path."""
+    with atomic_path(target) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return Path(target)

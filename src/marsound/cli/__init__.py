@@ -1,0 +1,1 @@
+"""The ``marsound`` command line (typer). Each subcommand lives in its own module."""
