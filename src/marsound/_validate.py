@@ -49,6 +49,9 @@ def frequencies(frequency_hz: ArrayLike, name: str = "frequency_hz") -> NDArray[
         raise InvalidParameterError(f"{name} must be numeric, got {frequency_hz!r}") from None
     if f.size == 0:
         raise InvalidParameterError(f"{name} is empty")
+    # fast path: min > 0 and a finite sum imply every value is finite and positive
+    if f.min() > 0.0 and np.isfinite(f.sum()):
+        return f
     bad = ~np.isfinite(f) | (f <= 0.0)
     if bad.any():
         first = float(f[bad].flat[0])

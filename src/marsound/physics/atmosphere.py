@@ -166,7 +166,12 @@ class Atmosphere:
                 f"relative_humidity_pct={rh:g} at {t:g} K and {p:g} Pa means water vapour above "
                 "the total pressure (boiling)"
             )
-        dry = dict(_normalise_composition({k: v for k, v in dry_composition.items() if k.upper() != "H2O"}))
+        given = dict(_normalise_composition(dry_composition))  # validated, may contain H2O
+        given.pop("H2O", None)
+        if not given:
+            raise InvalidParameterError("dry_composition has no species other than H2O")
+        dry_total = sum(given.values())
+        dry = {k: v / dry_total for k, v in given.items()}
         comp = {k: v * (1.0 - h) for k, v in dry.items()}
         if h > 0:
             comp["H2O"] = h

@@ -91,7 +91,22 @@ class Iso9613Model:
         return {k: v / NEPER_TO_DB for k, v in parts.items()}
 
     def absorption(self, frequency_hz: FloatArray, atmosphere: Atmosphere) -> FloatArray:
-        return sum(self.absorption_parts(frequency_hz, atmosphere).values())  # type: ignore[return-value]
+        # eq. (5) rearranged as f^2 [a + b f_rO/(f_rO^2 + f^2) + c f_rN/(f_rN^2 + f^2)] in Np/m:
+        # one pass over the array per term, no dB round trip (the parts dict is for reporting)
+        t, p = atmosphere.temperature_k, atmosphere.pressure_pa
+        h = self._h(atmosphere)
+        tr = t / REFERENCE_TEMPERATURE_K
+        fro = relaxation_frequency_oxygen(p, h)
+        frn = relaxation_frequency_nitrogen(t, p, h)
+        a = 1.84e-11 * REFERENCE_PRESSURE_PA / p * tr**0.5
+        b = 0.01275 * np.exp(-2239.1 / t) * tr**-2.5 * fro
+        c = 0.1068 * np.exp(-3352.0 / t) * tr**-2.5 * frn
+        f2 = np.square(frequency_hz)
+        out = b / (f2 + fro * fro)
+        out += c / (f2 + frn * frn)
+        out += a
+        out *= f2
+        return out
 
     def sound_speed_limits(self, atmosphere: Atmosphere) -> tuple[float, float]:
         c = REFERENCE_SOUND_SPEED_M_S * float(np.sqrt(atmosphere.temperature_k / REFERENCE_TEMPERATURE_K))

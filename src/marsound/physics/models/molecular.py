@@ -20,7 +20,12 @@ Sources
   * O2 and N2: the empirical humid-air relaxation frequencies of ISO 9613-1:1993 eqs. (3)-(4)
     (from Bass, Sutherland, Zuckerwar et al.), converted to isothermal times with
     ``tau = C_p0,g / (2 pi f_r C_p_inf,g)``;
-  * every other vibrating species (CO, H2O, CH4, H2): the Millikan & White (1963,
+  * H2O: relaxes very fast (polar molecule, efficient V-T/V-V exchange; Millikan-White does not
+    apply): an assumed order-of-magnitude ``p tau = 1e-8 atm s`` for every partner (not a
+    published fit; adjust with ``rate_scale``), which puts its relaxation in the MHz range at
+    1 atm so that its audio-band effect is negligible, as ISO 9613-1 (which has no H2O
+    vibrational term) implies;
+  * every other vibrating species (CO, CH4, H2): the Millikan & White (1963,
     J. Chem. Phys. 39, 3209) correlation ``p tau [atm s] = exp(A (T^-1/3 - 0.015 m_r^1/4) - 18.42)``,
     ``A = 1.16e-3 m_r^1/2 theta^4/3`` (m_r reduced mass in g/mol, theta of its lowest mode),
     averaged over collision partners as rates.
@@ -53,6 +58,8 @@ from marsound.physics.models import iso9613
 from marsound.physics.models.base import ComplexArray, FloatArray
 from marsound.physics.species import get_species
 
+#: Order-of-magnitude V-T relaxation p*tau of H2O with any partner [atm s] (see module docstring).
+H2O_P_TAU_ATM_S = 1e-8
 #: Species whose vibrational heat capacity below this fraction of R is ignored (frozen).
 _NEGLIGIBLE_CV = 1e-9
 
@@ -113,6 +120,8 @@ class MolecularModel:
                     f_r = iso9613.relaxation_frequency_nitrogen(t, p, h)
                 cp_inf = atm.cp_relaxed_j_mol_k - cv
                 tau = atm.cp_relaxed_j_mol_k / (2.0 * np.pi * f_r * cp_inf)
+            elif name == "H2O":
+                tau = H2O_P_TAU_ATM_S * STANDARD_PRESSURE_PA / p
             else:
                 sp = get_species(name)
                 theta = min(m.theta_k for m in sp.modes)
