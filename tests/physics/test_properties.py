@@ -23,8 +23,9 @@ def atmospheres(draw: st.DrawFn) -> Atmosphere:
 
 
 def _band(atm: Atmosphere) -> np.ndarray:
-    # audible band, capped well inside the continuum limit (1e-3 of the collision rate)
-    fmax = min(2.0e4, 1e-3 * atm.pressure_pa / atm.viscosity_pa_s)
+    # audible band, capped well inside the continuum limit (1e-4 of the collision rate ~ p/mu), where
+    # the second-order viscous dispersion of the Kelvin-Voigt term (~(omega mu / p)^2) stays below 1e-6
+    fmax = min(2.0e4, 1e-4 * atm.pressure_pa / atm.viscosity_pa_s)
     return np.logspace(0.0, np.log10(fmax), 200)
 
 
