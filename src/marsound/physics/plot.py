@@ -48,6 +48,7 @@ def plot_propagation(
         ax_a.grid(True, which="both", alpha=0.3)
         ax_c.semilogx(f, pr.sound_speed_m_s, color="C0")
         ax_c.set_ylabel("phase speed [m/s]")
+        ax_c.ticklabel_format(axis="y", useOffset=False, style="plain")
         ax_c.set_xlabel("frequency [Hz]")
         ax_c.grid(True, which="both", alpha=0.3)
         for fm in marks_hz:
