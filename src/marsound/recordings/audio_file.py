@@ -205,11 +205,7 @@ class AudioFileSource:
         import soundfile as sf
 
         a = round(non_negative_finite(start_s, "start_s") * self._rate)
-        b = (
-            self._frames
-            if stop_s is None
-            else min(self._frames, round(positive_finite(stop_s, "stop_s") * self._rate))
-        )
+        b = self._frames if stop_s is None else min(self._frames, round(positive_finite(stop_s, "stop_s") * self._rate))
         if a >= b:
             raise InvalidParameterError(
                 f"time slice [{start_s}, {stop_s}] s is empty for {self.path.name} ({self.duration_s:.6g} s)"

@@ -135,6 +135,19 @@ def detect_peaks(
     return rows[keep], cols[keep] + 1 + lo_bin
 
 
+def masked_by_neighbour(
+    rows: NDArray[np.intp], f: NDArray, lev: NDArray, mask_hz: float, mask_db: float
+) -> NDArray[np.bool_]:
+    """True for peaks within ``mask_hz`` of a peak of the same frame stronger by more than ``mask_db``.
+
+    Such peaks are window side lobes or frequency-modulation sidebands of a strong line.
+    """
+    same = rows[:, None] == rows[None, :]
+    near = np.abs(f[:, None] - f[None, :]) <= mask_hz
+    stronger = lev[None, :] > lev[:, None] + mask_db
+    return (same & near & stronger).any(axis=1)
+
+
 def track_tones(
     source: object,
     *,
@@ -149,6 +162,7 @@ def track_tones(
     max_slope_hz_per_s: float = 1.0,
     max_gap_s: float = 2.0,
     min_duration_s: float = 4.0,
+    mask_db: float = 25.0,
 ) -> list[ToneTrack]:
     """Detect and track tonal lines between ``fmin_hz`` and ``fmax_hz``.
 
@@ -172,6 +186,9 @@ def track_tones(
         Longest gap a track may bridge [s].
     min_duration_s : float
         Shortest track kept [s].
+    mask_db : float
+        A peak within ``max(2 Hz, 8/window_s)`` of a peak stronger by more than this [dB] is
+        taken as a side lobe / modulation sideband and dropped.
 
     Returns
     -------
@@ -218,6 +235,7 @@ def track_tones(
     hi = min(grid.n_bins - 1, int(np.ceil(fmax_hz / bin_hz)) + 1)
     block = max(16, round(4.0 / bin_hz))
     scale = spectrum_scale(grid)
+    mask_hz = max(2.0, 8.0 / window_s)
     times_all: list[NDArray] = []
     f_all: list[NDArray] = []
     l_all: list[NDArray] = []
@@ -233,7 +251,7 @@ def track_tones(
         if rows.size:
             delta, lev = refine_peaks(db, bins, rows)
             f = (bins + delta) * bin_hz
-            ok = (f >= fmin_hz) & (f <= fmax_hz)
+            ok = (f >= fmin_hz) & (f <= fmax_hz) & ~masked_by_neighbour(rows, f, lev, mask_hz, mask_db)
             times_all.append(times[rows[ok]])
             f_all.append(f[ok])
             l_all.append(lev[ok])
@@ -300,8 +318,8 @@ def _link(
         if len(tr["t"]) >= 3 and (tr["t"][-1] - tr["t"][0] + hop_s) >= min_duration_s:
             first_t, last_t, _window_s, duration_s = edges
             t0, t1 = tr["t"][0], tr["t"][-1]
-            start = 0.0 if t0 <= first_t + 1e-9 else max(0.0, t0 - hop_s / 2)
-            end = duration_s if t1 >= last_t - 1e-9 else min(duration_s, t1 + hop_s / 2)
+            start = 0.0 if t0 <= first_t + 1e-9 else max(0.0, float(t0) - hop_s / 2)
+            end = duration_s if t1 >= last_t - 1e-9 else min(duration_s, float(t1) + hop_s / 2)
             tracks.append(ToneTrack(np.array(tr["t"]), np.array(tr["f"]), np.array(tr["l"]), hop_s, start, end))
     tracks.sort(key=lambda tr: -tr.level_db)
     return tracks
