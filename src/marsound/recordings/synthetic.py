@@ -122,8 +122,15 @@ def spark_shots(
     return Recording(out, fs, unit="count", windows=windows, metadata={"true_speeds_m_s": speeds.tolist()})
 
 
-def smooth_wind_speed(duration_s: float, rate_hz: float = 2.0, *, mean_m_s: float = 5.0, std_m_s: float = 2.5,
-                      correlation_s: float = 5.0, seed: int | np.random.Generator | None = 0) -> tuple[NDArray, NDArray]:  # fmt: skip
+def smooth_wind_speed(
+    duration_s: float,
+    rate_hz: float = 2.0,
+    *,
+    mean_m_s: float = 5.0,
+    std_m_s: float = 2.5,
+    correlation_s: float = 5.0,
+    seed: int | np.random.Generator | None = 0,
+) -> tuple[NDArray, NDArray]:
     """A smooth positive random wind-speed series ``(times_s, speed_m_s)`` (>= 0.5 m/s)."""
     rng = _rng(seed)
     n = max(3, round(duration_s * rate_hz))
