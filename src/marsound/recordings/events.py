@@ -7,9 +7,9 @@ segment starts where the level exceeds background + ``on_db`` and is extended (h
 while it stays above background + ``off_db``; segments closer than ``min_gap_s`` merge.
 
 Coarse classes (reference ``mars-audio-data.md`` §6.5-6.6):
-* ``impact``: shorter than ``impact_max_s`` (grain impacts, clicks, laser sparks);
-* ``gust``: longer, with most energy below 200 Hz (wind);
-* ``mechanism``: longer and broadband (driving, arm/mast motors, pumps switching).
+* ``gust``: most energy (``gust_low_fraction``) below 200 Hz (wind);
+* ``impact``: otherwise, if shorter than ``impact_max_s`` (grain impacts, clicks, sparks);
+* ``mechanism``: otherwise (longer and broadband: driving, arm/mast motors, pumps).
 """
 
 from __future__ import annotations
@@ -150,10 +150,10 @@ def detect_events(
         sl = slice(a, b + 1)
         e_tot = float(tot[sl].sum())
         low_frac = float(low[sl].sum() / e_tot) if e_tot > 0 else 0.0
-        if end - start <= impact_max_s:
-            kind = "impact"
-        elif low_frac >= gust_low_fraction:
+        if low_frac >= gust_low_fraction:
             kind = "gust"
+        elif end - start <= impact_max_s:
+            kind = "impact"
         else:
             kind = "mechanism"
         peak = float(lev[sl].max())

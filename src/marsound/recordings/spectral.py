@@ -125,7 +125,8 @@ def spectral_summary(
     source : Recording, SignalSource, path or array
         The signal (arrays need ``sample_rate_hz``). Multichannel data are averaged to mono.
     nperseg : int, optional
-        Frame length [samples]; default the power of two nearest 80 ms (2048 at 25 kHz).
+        Frame length [samples]; default the power of two nearest 80 ms (2048 at 25 kHz), at
+        most the longest segment (shot window).
     hop : int, optional
         Frame step [samples]; default ``nperseg // 2`` (Welch's 50 % overlap).
     window : str
@@ -146,7 +147,10 @@ def spectral_summary(
     src: SignalSource = as_source(source, sample_rate_hz)
     fs = src.sample_rate_hz
     if nperseg is None:
+        longest = max(b - a for a, b in src.segments())
         nperseg = int(2 ** round(np.log2(0.08 * fs)))
+        if longest >= 64:
+            nperseg = min(nperseg, int(2 ** np.floor(np.log2(longest))))
     grid = make_grid(fs, nperseg, hop, fmax_hz=fmax_hz)
     total = count_frames(src, grid)
     if total == 0:

@@ -160,7 +160,7 @@ def track_tones(
     threshold_db: float = 12.0,
     max_peaks: int = 16,
     max_slope_hz_per_s: float = 1.0,
-    max_gap_s: float = 2.0,
+    max_gap_s: float = 6.0,
     min_duration_s: float = 4.0,
     mask_db: float = 25.0,
 ) -> list[ToneTrack]:

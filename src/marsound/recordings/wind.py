@@ -17,6 +17,7 @@ fit is always made on the data at hand.
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from numpy.typing import ArrayLike, NDArray
 from marsound._validate import positive_finite
 from marsound.errors import FileFormatError, InvalidParameterError
 from marsound.recordings.recording import SignalSource, as_source
-from marsound.recordings.streaming import bandpass_source, iter_window_mean_square
+from marsound.recordings.streaming import FilteredSource, bandpass_source, iter_window_mean_square
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,12 @@ def band_rms(
     sample_rate_hz: float | None = None,
     band_hz: tuple[float, float] = (20.0, 200.0),
     window_s: float = 0.5,
+    exclude_hz: Sequence[tuple[float, float]] = (),
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Band-limited RMS over consecutive windows, streamed.
+
+    ``exclude_hz`` lists ``(low, high)`` ranges removed by band-stop filters (2nd-order
+    Butterworth each), e.g. the rover's tonal lines or a helicopter tone inside the band.
 
     Returns
     -------
@@ -76,8 +81,16 @@ def band_rms(
     if lo >= src.sample_rate_hz / 2:
         raise InvalidParameterError(f"band_hz={band_hz!r} lies above the Nyquist frequency")
     win = max(1, round(positive_finite(window_s, "window_s") * src.sample_rate_hz))
+    filt = bandpass_source(src, lo, hi)
+    for ex in exclude_hz:
+        elo, ehi = (positive_finite(v, "exclude_hz") for v in ex)
+        if not elo < ehi < src.sample_rate_hz / 2:
+            raise InvalidParameterError(f"exclude_hz range {ex!r} must be (low, high) below Nyquist")
+        from scipy.signal import butter
+
+        filt = FilteredSource(filt, butter(2, (elo, ehi), btype="bandstop", fs=src.sample_rate_hz, output="sos"))
     ts, ms = [], []
-    for t, m in iter_window_mean_square(bandpass_source(src, lo, hi), win):
+    for t, m in iter_window_mean_square(filt, win):
         ts.append(t)
         ms.append(m)
     if not ts:
