@@ -51,7 +51,9 @@ _register_all()
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (for tests: ``main(["physics", ...])``)."""
     try:
-        app(args=list(argv) if argv is not None else None, prog_name="marsound", standalone_mode=False)
+        rv = app(args=list(argv) if argv is not None else None, prog_name="marsound", standalone_mode=False)
+        if isinstance(rv, int) and not isinstance(rv, bool):  # typer.Exit(code) in non-standalone mode
+            return rv
     except MarsoundError as exc:
         typer.echo(f"error: {exc}", err=True)
         return 2

@@ -145,7 +145,7 @@ def detect_events(
             i += 1
     for a, b in segs:
         start, end = float(t0[a]), float(t0[b] + dt)
-        if end - start < min_duration_s:
+        if end - start < min_duration_s - 1e-9:
             continue
         sl = slice(a, b + 1)
         e_tot = float(tot[sl].sum())

@@ -5,8 +5,9 @@ Method (reference ``mars-audio-data.md`` §6.1-6.2; Maurice et al. 2022, Chide e
 1. Each shot window is high-passed (zero-phase Butterworth, so no delay is added) to remove
    wind noise.
 2. The arrival of the N-wave is the instant of steepest rise of its leading compression (the
-   shock front): first sample above half the window's maximum, the peak that follows, and the
-   maximum of the first difference before it, refined to a fraction of a sample by a parabola.
+   shock front): the window's largest compression peak, the rising run that leads to it, and
+   the maximum of the first difference on that run, refined to a fraction of a sample by a
+   parabola.
    This point is where a zero-phase-smoothed shock crosses its mid-height, i.e. the arrival of
    the front whatever its rise time.
 3. Per shot ``c_i = D / (t_i - t_fire)``; the result is the median over shots, with uncertainty
@@ -80,7 +81,7 @@ class SparkSoundSpeed:
 
 
 def shock_arrival_index(y: NDArray[np.float64], min_snr: float) -> float:
-    """Fractional sample index of the steepest rise of the first strong compression, or NaN.
+    """Fractional sample index of the steepest rise leading to the largest compression, or NaN.
 
     ``y`` must already be high-passed. The noise scale is the median absolute value / 0.6745.
     """
@@ -88,11 +89,12 @@ def shock_arrival_index(y: NDArray[np.float64], min_snr: float) -> float:
     peak = float(y.max())
     if not np.isfinite(peak) or peak <= 0 or (sigma > 0 and peak < min_snr * sigma):
         return float("nan")
-    first = int(np.argmax(y > 0.5 * peak))
-    p = first
-    while p + 1 < y.size and y[p + 1] >= y[p]:
-        p += 1
-    lo = max(1, first - 8)
+    p = int(np.argmax(y))
+    # the first sample of the rising run that ends at the peak (at most 1 ms back)
+    first = p
+    while first > 0 and p - first < 1000 and y[first - 1] < y[first]:
+        first -= 1
+    lo = max(1, first - 2)
     d = np.diff(y[lo - 1 : p + 1])  # d[j] = y[lo+j] - y[lo+j-1], slope at lo+j-0.5
     j = int(np.argmax(d))
     delta = 0.0
@@ -111,7 +113,7 @@ def spark_arrival_times(
     shot_times_s: ArrayLike | None = None,
     window_s: float = 0.05,
     highpass_hz: float = 1000.0,
-    min_snr: float = 8.0,
+    min_snr: float = 5.0,
 ) -> NDArray[np.float64]:
     """Shock arrival time after each laser shot [s] (NaN where none is found).
 
@@ -231,7 +233,7 @@ def spark_sound_speed(
     trigger_offset_s: float = 0.0,
     shot_times_s: ArrayLike | None = None,
     highpass_hz: float = 1000.0,
-    min_snr: float = 8.0,
+    min_snr: float = 5.0,
     frequency_hz: float | None = None,
     atmosphere: object = None,
 ) -> SparkSoundSpeed:

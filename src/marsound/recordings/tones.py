@@ -274,6 +274,21 @@ def track_tones(
     )
 
 
+def _edge_time(t: NDArray, lev: NDArray, hop_s: float) -> float:
+    """Onset time of a line from its rising levels: where it reaches its median level - 6 dB.
+
+    A window half-covered by a steady tone sees half its amplitude (-6 dB), so the crossing is
+    the moment the tone starts (the frame centre then sits on the onset).
+    """
+    target = float(np.median(lev)) - 6.0
+    k = int(np.argmax(lev >= target))
+    if k == 0:
+        return float(t[0]) - hop_s / 2
+    a, b = lev[k - 1], lev[k]
+    frac = (target - a) / (b - a) if b > a else 1.0
+    return float(t[k - 1] + frac * (t[k] - t[k - 1]))
+
+
 def _link(
     frame: NDArray, t: NDArray, f: NDArray, lev: NDArray, *, hop_s: float, tol0_hz: float, max_slope: float,
     max_gap_s: float, min_duration_s: float, edges: tuple[float, float, float, float],
@@ -317,9 +332,9 @@ def _link(
     for tr in done:
         if len(tr["t"]) >= 3 and (tr["t"][-1] - tr["t"][0] + hop_s) >= min_duration_s:
             first_t, last_t, _window_s, duration_s = edges
-            t0, t1 = tr["t"][0], tr["t"][-1]
-            start = 0.0 if t0 <= first_t + 1e-9 else max(0.0, float(t0) - hop_s / 2)
-            end = duration_s if t1 >= last_t - 1e-9 else min(duration_s, float(t1) + hop_s / 2)
+            tt, ll = np.asarray(tr["t"]), np.asarray(tr["l"])
+            start = 0.0 if tt[0] <= first_t + 1e-9 else max(0.0, _edge_time(tt, ll, hop_s))
+            end = duration_s if tt[-1] >= last_t - 1e-9 else min(duration_s, -_edge_time(-tt[::-1], ll[::-1], hop_s))
             tracks.append(ToneTrack(np.array(tr["t"]), np.array(tr["f"]), np.array(tr["l"]), hop_s, start, end))
     tracks.sort(key=lambda tr: -tr.level_db)
     return tracks
