@@ -40,9 +40,9 @@ def _root(
 
 
 def _register_all() -> None:
-    from marsound.cli import demo, physics
+    from marsound.cli import analyze, demo, physics
 
-    for module in (physics, demo):
+    for module in (physics, demo, analyze):
         module.register(app)
 
 
@@ -52,7 +52,9 @@ _register_all()
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (for tests: ``main(["physics", ...])``)."""
     try:
-        app(args=list(argv) if argv is not None else None, prog_name="marsound", standalone_mode=False)
+        rv = app(args=list(argv) if argv is not None else None, prog_name="marsound", standalone_mode=False)
+        if isinstance(rv, int) and not isinstance(rv, bool):  # typer.Exit(code) in non-standalone mode
+            return rv
     except MarsoundError as exc:
         typer.echo(f"error: {exc}", err=True)
         return 2

@@ -1,0 +1,133 @@
+"""Figures of a recording's analysis (matplotlib, Agg backend, imported lazily). Files are written atomically."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from marsound._atomic import atomic_path
+from marsound.recordings.events import Event
+from marsound.recordings.spectral import Psd, Spectrogram
+from marsound.recordings.tones import ToneTrack
+
+EVENT_COLOURS = {"impact": "tab:red", "gust": "tab:cyan", "mechanism": "tab:orange"}
+
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _save(fig, path: Path) -> Path:
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=110)
+    _plt().close(fig)
+    return Path(path)
+
+
+def plot_spectrogram(
+    spec: Spectrogram, tones: Sequence[ToneTrack], events: Sequence[Event], path: str | Path, *, title: str = ""
+) -> Path:
+    """Spectrogram (dB re 1 unit^2/Hz, log frequency from 20 Hz) with tone tracks and event spans."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(11, 5.5))
+    f = spec.frequencies_hz
+    keep = f >= max(f[1], 10.0)
+    db = spec.db()[keep]
+    vmax = float(np.percentile(db, 99.5))
+    t = spec.times_s
+    mesh = ax.pcolormesh(t, f[keep], db, shading="nearest", cmap="magma", vmin=vmax - 70, vmax=vmax, rasterized=True)
+    ax.set_yscale("log")
+    ax.set_ylim(f[keep][0], f[-1])
+    for i, tr in enumerate(tones):
+        ax.plot(tr.times_s, tr.frequencies_hz, color="cyan", lw=1.2, label="tone tracks" if i == 0 else None)
+    for e in events:
+        ax.axvspan(e.start_s, e.end_s, ymin=0.96, ymax=1.0, color=EVENT_COLOURS.get(e.kind, "white"), alpha=0.9, lw=0)
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c, alpha=0.4) for c in EVENT_COLOURS.values()]
+    labels = [f"event: {k}" for k in EVENT_COLOURS]
+    if tones:
+        handles.insert(0, plt.Line2D([], [], color="cyan"))
+        labels.insert(0, "tone tracks")
+    ax.legend(handles, labels, loc="upper right", fontsize=8, framealpha=0.7)
+    ax.set_xlabel("time [s]")
+    ax.set_ylabel("frequency [Hz]")
+    ax.set_title(title or "spectrogram")
+    fig.colorbar(mesh, ax=ax, label=f"PSD [dB re 1 {spec.unit}²/Hz]")
+    fig.tight_layout()
+    return _save(fig, Path(path))
+
+
+def plot_psd(psd: Psd, tones: Sequence[ToneTrack], path: str | Path, *, title: str = "") -> Path:
+    """Welch PSD on log-log axes with the tone frequencies marked."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    f = psd.frequencies_hz
+    ax.semilogx(f[1:], psd.db()[1:], lw=0.8, color="k")
+    for tr in tones[:12]:
+        ax.axvline(tr.frequency_hz, color="tab:blue", alpha=0.4, lw=0.8)
+        ax.annotate(f"{tr.frequency_hz:.2f}", (tr.frequency_hz, ax.get_ylim()[1]), rotation=90, va="top", fontsize=7)
+    ax.set_xlabel("frequency [Hz]")
+    ax.set_ylabel(f"PSD [dB re 1 {psd.unit}²/Hz]")
+    ax.set_title(title or f"Welch PSD ({psd.n_frames} frames)")
+    ax.grid(True, which="both", alpha=0.3)
+    fig.tight_layout()
+    return _save(fig, Path(path))
+
+
+def plot_tracks(
+    tones: Sequence[ToneTrack],
+    path: str | Path,
+    *,
+    radial: tuple[np.ndarray, np.ndarray] | None = None,
+    envelope: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    title: str = "",
+) -> Path:
+    """Tone frequencies over time; optionally radial speed and the tone envelope with its nulls."""
+    plt = _plt()
+    n = 1 + (radial is not None) + (envelope is not None)
+    fig, axes = plt.subplots(n, 1, figsize=(10, 2.8 * n + 0.6), sharex=True, squeeze=False)
+    ax = axes[0, 0]
+    for tr in tones[:12]:
+        ax.plot(tr.times_s, tr.frequencies_hz, ".-", ms=2, lw=0.8, label=f"{tr.frequency_hz:.2f} Hz")
+    if not tones:
+        ax.text(0.5, 0.5, "no tonal line found", transform=ax.transAxes, ha="center")
+    else:
+        ax.legend(fontsize=7, ncol=3)
+    ax.set_ylabel("frequency [Hz]")
+    ax.set_title(title or "tone tracks")
+    i = 1
+    if radial is not None:
+        axes[i, 0].plot(radial[0], radial[1], color="tab:green")
+        axes[i, 0].axhline(0, color="k", lw=0.5)
+        axes[i, 0].set_ylabel("radial speed [m/s]\n(+ approaching)")
+        i += 1
+    if envelope is not None:
+        t, lev, nulls = envelope
+        axes[i, 0].plot(t, lev, color="tab:purple", lw=0.8)
+        for tn in nulls:
+            axes[i, 0].axvline(tn, color="tab:red", ls="--", lw=0.8)
+        axes[i, 0].set_ylabel("tone level [dB]")
+    axes[-1, 0].set_xlabel("time [s]")
+    fig.tight_layout()
+    return _save(fig, Path(path))
+
+
+def plot_wind(
+    times_s: np.ndarray, speed_m_s: np.ndarray, ref_t: np.ndarray, ref_u: np.ndarray, path: str | Path
+) -> Path:
+    """Wind speed from sound beside the reference series."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(10, 3.5))
+    ax.plot(times_s, speed_m_s, lw=0.6, label="from sound")
+    ax.plot(ref_t, ref_u, "k.", ms=3, label="reference")
+    ax.set_xlabel("time [s]")
+    ax.set_ylabel("wind speed [m/s]")
+    ax.legend()
+    fig.tight_layout()
+    return _save(fig, Path(path))
