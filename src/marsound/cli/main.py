@@ -39,9 +39,9 @@ def _root(
 
 
 def _register_all() -> None:
-    from marsound.cli import demo, physics
+    from marsound.cli import demo, physics, render
 
-    for module in (physics, demo):
+    for module in (physics, demo, render):
         module.register(app)
 
 

@@ -20,10 +20,17 @@ from marsound import __version__
 from marsound._validate import positive_finite
 from marsound.errors import InvalidParameterError
 from marsound.physics import DEFAULT_MODEL, Atmosphere, preset
-from marsound.rendering.audio_io import DEFAULT_BLOCK_FRAMES, probe_input, stream_to_files
+from marsound.rendering.audio_io import (
+    DEFAULT_BLOCK_FRAMES,
+    BlockProcessor,
+    output_format,
+    probe_input,
+    stream_to_files,
+)
 from marsound.rendering.engine import StreamingFilter
 from marsound.rendering.filters import PropagationFilter, check_sample_rate, design_propagation_filter
-from marsound.rendering.source_models import DEFAULT_SOURCE_MODEL, SOURCE_MODELS
+from marsound.rendering.moving import MovingSourceFilter, Trajectory
+from marsound.rendering.source_models import DEFAULT_SOURCE_MODEL, SOURCE_MODELS, source_gain_db
 
 NORMALIZE_PEAK = 10.0 ** (-1.0 / 20.0)  # -1 dBFS
 
@@ -103,15 +110,15 @@ class RenderReport:
 
     output_path: str
     sidecar_path: str
-    distance_m: float
+    distance_m: float | None
     source_distance_m: float
     source_model: str
     source_gain_db: float
-    spreading_gain_db: float
+    spreading_gain_db: float | None
     normalization_gain_db: float
     applied_gain_db: float
-    delay_s: float
-    fir_taps: int
+    delay_s: float | None
+    fir_taps: int | None
     output_frames: int
     output_peak: float
     clipped_samples: int
@@ -144,9 +151,10 @@ def sidecar_path_for(output: str | Path) -> Path:
 def render_file(
     input_path: str | Path,
     output_path: str | Path,
-    distance_m: float | Sequence[float],
+    distance_m: float | Sequence[float] | None,
     atmosphere: Atmosphere,
     *,
+    trajectory: Trajectory | None = None,
     source_distance_m: float = 1.0,
     source_atmosphere: Atmosphere | None = None,
     source_model: str = DEFAULT_SOURCE_MODEL,
@@ -164,8 +172,11 @@ def render_file(
     output_path : path
         Output; its suffix picks the format (WAV/AIFF: 32-bit float, FLAC: 24-bit PCM, clipped at
         full scale). With several distances, see :func:`output_paths_for`.
-    distance_m : float or sequence of float
+    distance_m : float or sequence of float or None
         Listener distance(s) d [m], > 0. The input is read once for all of them.
+    trajectory : Trajectory, optional
+        A moving source instead of fixed distances (``distance_m`` must then be None); see
+        :mod:`marsound.rendering.moving`.
     atmosphere, source_distance_m, source_atmosphere, source_model, model
         As in :func:`render`.
     normalize : bool
@@ -188,46 +199,60 @@ def render_file(
     InvalidParameterError
         Bad distances, output equal to the input, sample rate outside 8-192 kHz.
     """
-    distances = [distance_m] if np.ndim(distance_m) == 0 else list(distance_m)  # type: ignore[arg-type]
-    if not distances:
-        raise InvalidParameterError("distance_m: give at least one distance")
-    distances = [positive_finite(d, "distance_m") for d in distances]
     r0 = positive_finite(source_distance_m, "source_distance_m")
     if int(block_frames) < 1:
         raise InvalidParameterError(f"block_frames={block_frames!r} must be >= 1")
     src = preset("earth") if source_atmosphere is None else source_atmosphere
-    outs = output_paths_for(output_path, distances)
+    if trajectory is not None:
+        if distance_m is not None:
+            raise InvalidParameterError("give either distance_m or trajectory, not both")
+        distances: list[float | None] = [None]
+        outs = [Path(output_path)]
+    else:
+        if distance_m is None:
+            raise InvalidParameterError("distance_m: give at least one distance (or a trajectory)")
+        raw = [distance_m] if np.ndim(distance_m) == 0 else list(distance_m)  # type: ignore[arg-type]
+        if not raw:
+            raise InvalidParameterError("distance_m: give at least one distance")
+        distances = [positive_finite(d, "distance_m") for d in raw]
+        outs = output_paths_for(output_path, distances)  # type: ignore[arg-type]
     info = probe_input(input_path)
-    from marsound.rendering.audio_io import output_format
-
     for p in outs:  # fail early, before any work
         output_format(p, frames=info.frames, channels=info.channels)
+        if Path(p).resolve() == info.path.resolve():
+            raise InvalidParameterError(f"output path {p} is the same as the input")
+    common = dict(source_distance_m=r0, source_atmosphere=src, source_model=source_model, model=model)
     filters = [
-        design_propagation_filter(
-            d,
-            info.sample_rate_hz,
-            atmosphere,
-            source_distance_m=r0,
-            source_atmosphere=src,
-            source_model=source_model,
-            model=model,
-        )
+        None if d is None else design_propagation_filter(d, info.sample_rate_hz, atmosphere, **common)
         for d in distances
     ]
 
-    def engines() -> list[StreamingFilter]:
-        return [StreamingFilter(f.fir, info.channels, integer_delay=f.integer_delay) for f in filters]
+    def processors(gains: list[float]) -> list[BlockProcessor]:
+        procs: list[BlockProcessor] = []
+        for f, g in zip(filters, gains):
+            if f is None:
+                assert trajectory is not None
+                procs.append(
+                    MovingSourceFilter(
+                        trajectory, info.sample_rate_hz, info.channels, atmosphere, extra_gain=g, **common
+                    )
+                )
+            else:
+                fir = f.fir if g == 1.0 else f.fir * g
+                procs.append(StreamingFilter(fir, info.channels, integer_delay=f.integer_delay))
+        return procs
 
     gains = [1.0] * len(filters)
     if normalize:
         stats = stream_to_files(
             info,
-            [(p, e, 1.0) for p, e in zip(outs, engines())],
+            [(p, e, 1.0) for p, e in zip(outs, processors(gains))],
             progress=progress,
             block_frames=block_frames,
             dry_run=True,
         )
         gains = [NORMALIZE_PEAK / s["peak"] if s["peak"] > 0 else 1.0 for s in stats]
+    g_src_db = source_gain_db(source_model, src, atmosphere)
 
     def reports(stats: list[dict]) -> list[RenderReport]:
         result = []
@@ -237,15 +262,15 @@ def render_file(
                 RenderReport(
                     output_path=str(p),
                     sidecar_path=str(sidecar_path_for(p)),
-                    distance_m=f.distance_m,
+                    distance_m=None if f is None else f.distance_m,
                     source_distance_m=r0,
                     source_model=source_model,
-                    source_gain_db=f.source_gain_db,
-                    spreading_gain_db=f.spreading_gain_db,
+                    source_gain_db=g_src_db,
+                    spreading_gain_db=None if f is None else f.spreading_gain_db,
                     normalization_gain_db=norm_db,
-                    applied_gain_db=f.gain_db + norm_db,
-                    delay_s=f.delay_s,
-                    fir_taps=f.num_taps,
+                    applied_gain_db=(g_src_db if f is None else f.gain_db) + norm_db,
+                    delay_s=None if f is None else f.delay_s,
+                    fir_taps=None if f is None else f.num_taps,
                     output_frames=s["frames"],
                     output_peak=s["peak"],
                     clipped_samples=s["clipped_samples"],
@@ -260,7 +285,7 @@ def render_file(
         done.append(reps)
         files = []
         for rep, flt in zip(reps, filters):
-            doc = {
+            doc: dict[str, object] = {
                 "marsound_version": __version__,
                 "input_path": str(info.path),
                 "sample_rate_hz": info.sample_rate_hz,
@@ -268,19 +293,28 @@ def render_file(
                 "input_frames": info.frames,
                 **rep.to_dict(),
                 "applied_gain_note": "applied_gain_db = source_gain_db + spreading_gain_db + normalization_gain_db "
-                "(broadband); absorption and dispersion come on top, per frequency",
-                "reference_speed_m_s": flt.reference_speed_m_s,
-                "integer_delay_samples": flt.integer_delay,
+                "(broadband; for a moving source the spreading r0/d(t) is time-varying and not included); "
+                "absorption and dispersion come on top, per frequency",
                 "propagation_model": model,
                 "atmosphere": atmosphere.describe(),
                 "source_atmosphere": src.describe(),
             }
+            if flt is not None:
+                doc["reference_speed_m_s"] = flt.reference_speed_m_s
+                doc["integer_delay_samples"] = flt.integer_delay
+            if trajectory is not None:
+                doc["trajectory"] = {
+                    "time_s": [float(trajectory.time_s[0]), float(trajectory.time_s[-1])],
+                    "distance_min_m": float(trajectory.distance_m.min()),
+                    "distance_max_m": float(trajectory.distance_m.max()),
+                    "max_radial_speed_m_s": trajectory.max_radial_speed_m_s(),
+                }
             files.append((Path(rep.sidecar_path), json.dumps(doc, indent=2) + "\n"))
         return files
 
     stream_to_files(
         info,
-        [(p, e, g) for p, e, g in zip(outs, engines(), gains)],
+        [(p, e, 1.0) for p, e in zip(outs, processors(gains))],
         progress=progress,
         block_frames=block_frames,
         sidecars=sidecars,
