@@ -112,14 +112,19 @@ def output_format(path: str | Path, *, frames: int = 0, channels: int = 1) -> tu
 
 
 def read_blocks(info: InputInfo, block_frames: int = DEFAULT_BLOCK_FRAMES) -> Iterator[NDArray[np.float32]]:
-    """Yield ``(frames, channels)`` float32 blocks of a probed input; NaN/inf raise FileFormatError."""
+    """Yield ``(frames, channels)`` float32 blocks of a probed input; NaN/inf raise FileFormatError.
+
+    The blocks are views of one reused buffer, valid until the next block is requested.
+    """
     import soundfile as sf
 
     start = 0
     try:
         with sf.SoundFile(info.path) as f:
+            # one reused buffer: consumers copy what they keep (no per-block allocation)
+            buf = np.empty((min(block_frames, info.frames), info.channels), dtype=np.float32)
             while True:
-                block = f.read(block_frames, dtype="float32", always_2d=True)
+                block = f.read(dtype="float32", always_2d=True, out=buf)
                 if block.shape[0] == 0:
                     break
                 if not np.isfinite(block).all():

@@ -20,6 +20,7 @@ from numpy.typing import ArrayLike, NDArray
 from marsound.errors import InvalidParameterError
 
 F32 = np.float32
+GROUP_BYTES = 1 << 18  # FFT blocks per transform call: about 256 kB of samples
 
 
 def choose_fft_length(num_taps: int) -> int:
@@ -69,9 +70,11 @@ class StreamingFilter:
         self.hop = n - self.num_taps + 1
         self._spectrum = fft.rfft(h, n).astype(np.complex64)
         self._is_identity = self.num_taps == 1
+        self._group = max(1, GROUP_BYTES // (4 * n * self.channels))
         self._gain = F32(h[0])
         # input not yet convolved: history (taps - 1) followed by pending samples
         self._buf = np.zeros((self.channels, self.num_taps - 1), dtype=F32)
+        self._work = np.zeros((self.channels, 0), dtype=F32)
         self._to_skip = max(0, -self.integer_delay)
         self._zeros_due = max(0, self.integer_delay)
         self._frames_in = 0
@@ -108,10 +111,13 @@ class StreamingFilter:
             return seg[:, : nblocks * self.hop] * self._gain
         c, s = seg.strides
         frames = as_strided(seg, shape=(self.channels, nblocks, self.fft_length), strides=(c, self.hop * s, s))
-        spec = fft.rfft(frames, axis=-1)
-        spec *= self._spectrum
-        out = fft.irfft(spec, self.fft_length, axis=-1)
-        return np.ascontiguousarray(out[:, :, self.num_taps - 1 :]).reshape(self.channels, nblocks * self.hop)
+        out = np.empty((self.channels, nblocks, self.hop), F32)
+        group = self._group
+        for i in range(0, nblocks, group):  # small groups: cache-friendly, no large temporaries
+            spec = fft.rfft(frames[:, i : i + group], axis=-1)
+            spec *= self._spectrum
+            out[:, i : i + group] = fft.irfft(spec, self.fft_length, axis=-1)[:, :, self.num_taps - 1 :]
+        return out.reshape(self.channels, nblocks * self.hop)
 
     def _emit(self, y: NDArray[np.float32]) -> NDArray[np.float32]:
         """Apply the integer delay (skip or leading zeros) and return (frames, channels)."""
@@ -130,14 +136,24 @@ class StreamingFilter:
         if self._flushed:
             raise InvalidParameterError("process() called after flush()")
         x = self._as_channels_first(chunk)
-        self._frames_in += x.shape[1]
-        buf = np.concatenate([self._buf, x], axis=1) if x.shape[1] else self._buf
+        k = x.shape[1]
+        self._frames_in += k
+        have = self._buf.shape[1]
+        if have + k > self._work.shape[1]:  # grow the persistent work buffer (no per-call allocation)
+            self._work = np.empty((self.channels, have + k), F32)
+        work = self._work
+        if self._buf.base is not work:  # else the carried samples are already at the front
+            work[:, :have] = self._buf
+        work[:, have : have + k] = x
+        buf = work[:, : have + k]
         ready = (buf.shape[1] - (self.num_taps - 1)) // self.hop
         if ready == 0:
             self._buf = buf
             return self._emit(np.zeros((self.channels, 0), F32))
         y = self._convolve(buf, ready)
-        self._buf = buf[:, ready * self.hop :].copy()
+        rest = buf.shape[1] - ready * self.hop
+        work[:, :rest] = buf[:, ready * self.hop :]  # carry history + pending to the front (memmove)
+        self._buf = work[:, :rest]
         return self._emit(y)
 
     def flush(self) -> NDArray[np.float32]:
