@@ -1,4 +1,9 @@
-"""``marsound demo``: the main job on bundled data. For now: the physics, Mars vs Earth."""
+"""``marsound demo``: the main job on bundled data.
+
+1. The physics, Mars (Jezero) vs Earth: a table and a plot.
+2. Hearing it: the built-in sounds rendered on Earth and on Mars at 2, 10 and 50 m (WAV),
+   Earth/Mars spectrograms (PNG) and an HTML page with audio players.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ import typer
 DEMO_FREQUENCIES_HZ = (20.0, 84.0, 240.0, 1000.0, 2000.0, 5000.0, 10000.0)
 
 
-def run_demo(out_dir: Path) -> dict[str, Path]:
+def run_demo(out_dir: Path, sound_seconds: float = 3.0) -> dict[str, Path]:
     """Write the demo outputs into ``out_dir`` and print a comparison; returns the files."""
     from rich.console import Console
     from rich.table import Table
@@ -40,7 +45,14 @@ def run_demo(out_dir: Path) -> dict[str, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     plot = plot_propagation([mars, earth], out_dir / "physics_mars_vs_earth.png", marks_hz=(84.0, 240.0))
     console.print(f"wrote {plot}")
-    return {"physics_plot": plot}
+    outputs: dict[str, Path] = {"physics_plot": plot}
+    from marsound.rendering.demo import render_demo_sounds
+
+    outputs.update(render_demo_sounds(out_dir, duration_s=sound_seconds))
+    console.print(
+        f"wrote {outputs['sounds_page']} (open it in a browser to listen; WAVs and PNGs in {out_dir / 'sounds'})"
+    )
+    return outputs
 
 
 def register(app: typer.Typer) -> None:
@@ -48,5 +60,6 @@ def register(app: typer.Typer) -> None:
     def demo(
         out: Path = typer.Option(Path("marsound-demo"), "--out", "-o", help="Folder for the demo outputs."),
     ) -> None:
-        """Run the demo on bundled data: Mars vs Earth physics table and plot, written to --out."""
+        """Run the demo: Mars vs Earth physics table and plot, and the built-in sounds rendered on
+        Earth and Mars at 2, 10 and 50 m (WAV, spectrogram PNGs, HTML page with players), in --out."""
         run_demo(out)

@@ -40,9 +40,9 @@ def _root(
 
 
 def _register_all() -> None:
-    from marsound.cli import analyze, demo, physics
+    from marsound.cli import analyze, demo, physics, render
 
-    for module in (physics, demo, analyze):
+    for module in (physics, demo, render, analyze):
         module.register(app)
 
 

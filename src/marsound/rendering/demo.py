@@ -1,0 +1,148 @@
+"""The listening part of ``marsound demo``: built-in sounds on Earth and on Mars, side by side.
+
+Writes into ``<out>/sounds/``: one WAV per sound, planet and distance
+(``<sound>_<earth|mars>_<D>m.wav``), one spectrogram PNG per sound (Earth row over Mars row,
+one column per distance) and ``<out>/sounds.html`` with audio players.
+
+Levels: each sound is treated as an Earth recording at 1 m of an equal-power source. For
+listening, the Earth and Mars versions at one distance share one gain (Earth peak at -1 dBFS),
+so the Mars version keeps its true level relative to Earth (about -20 dB, plus the extra
+absorption); the gains are listed on the page.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from pathlib import Path
+
+import numpy as np
+
+from marsound._atomic import atomic_path, write_text_atomic
+from marsound.physics import preset
+from marsound.rendering.engine import apply_filter
+from marsound.rendering.filters import design_propagation_filter
+from marsound.rendering.sounds import SOUND_NAMES, builtin_sound
+
+DEMO_DISTANCES_M = (2.0, 10.0, 50.0)
+DEMO_SAMPLE_RATE_HZ = 48_000
+LISTEN_PEAK = 10 ** (-1 / 20)
+
+
+def render_demo_sounds(
+    out_dir: Path,
+    *,
+    duration_s: float = 3.0,
+    distances_m: tuple[float, ...] = DEMO_DISTANCES_M,
+    sample_rate_hz: int = DEMO_SAMPLE_RATE_HZ,
+    sounds: tuple[str, ...] = SOUND_NAMES,
+) -> dict[str, Path]:
+    """Render the built-in sounds on Earth and Mars (Jezero); returns the written files by key."""
+    import soundfile as sf
+
+    out_dir = Path(out_dir)
+    folder = out_dir / "sounds"
+    folder.mkdir(parents=True, exist_ok=True)
+    earth, mars = preset("earth"), preset("jezero")
+    atmospheres = {"earth": earth, "mars": mars}
+    filters = {
+        (planet, d): design_propagation_filter(d, sample_rate_hz, atm, source_atmosphere=earth)
+        for planet, atm in atmospheres.items()
+        for d in distances_m
+    }
+    written: dict[str, Path] = {}
+    rows = []
+    for name in sounds:
+        x = builtin_sound(name, sample_rate_hz, duration_s)
+        rendered: dict[tuple[str, float], np.ndarray] = {}
+        gains = {}
+        for d in distances_m:
+            for planet in atmospheres:
+                f = filters[(planet, d)]
+                rendered[(planet, d)] = apply_filter(x, f.fir, integer_delay=f.integer_delay)
+            gains[d] = LISTEN_PEAK / max(float(np.max(np.abs(rendered[("earth", d)]))), 1e-12)
+            for planet in atmospheres:
+                path = folder / f"{name}_{planet}_{d:g}m.wav"
+                with atomic_path(path) as tmp:
+                    sf.write(tmp, rendered[(planet, d)] * gains[d], sample_rate_hz, subtype="PCM_16", format="WAV")
+                written[f"{name}_{planet}_{d:g}m"] = path
+        png = folder / f"{name}_spectrogram.png"
+        _spectrogram_figure(name, rendered, gains, distances_m, sample_rate_hz, png)
+        written[f"{name}_spectrogram"] = png
+        rows.append((name, gains))
+    page = out_dir / "sounds.html"
+    write_text_atomic(page, _page(rows, filters, distances_m, duration_s, sample_rate_hz))
+    written["sounds_page"] = page
+    return written
+
+
+def _spectrogram_figure(name, rendered, gains, distances_m, fs, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from scipy.signal import spectrogram
+
+    fig, axes = plt.subplots(2, len(distances_m), figsize=(4 * len(distances_m), 6), sharex=True, sharey=True)
+    axes = np.atleast_2d(axes)
+    im = None
+    for j, d in enumerate(distances_m):
+        for i, planet in enumerate(("earth", "mars")):
+            y = rendered[(planet, d)] * gains[d]
+            f, t, s = spectrogram(y, fs, nperseg=1024, noverlap=768)
+            keep = f <= 12_000
+            level = 10 * np.log10(s[keep] + 1e-14)
+            ax = axes[i, j]
+            im = ax.pcolormesh(t, f[keep] / 1000, level, shading="auto", vmin=-120, vmax=-30, cmap="magma")
+            ax.set_title(f"{'Earth' if planet == 'earth' else 'Mars (Jezero)'}, {d:g} m", fontsize=10)
+            if j == 0:
+                ax.set_ylabel("frequency [kHz]")
+            if i == 1:
+                ax.set_xlabel("time [s]")
+    fig.suptitle(f"{name}: recorded at 1 m on Earth, heard at a distance (same gain per column)")
+    fig.colorbar(im, ax=axes, label="power [dB re full scale]", shrink=0.8)
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=80)
+    plt.close(fig)
+
+
+def _page(rows, filters, distances_m, duration_s, fs) -> str:
+    e = html.escape
+    head = "".join(f"<th>{d:g} m Earth</th><th>{d:g} m Mars</th>" for d in distances_m)
+    body = []
+    for name, gains in rows:
+        cells = "".join(
+            f'<td><audio controls preload="none" src="sounds/{e(name)}_{planet}_{d:g}m.wav"></audio></td>'
+            for d in distances_m
+            for planet in ("earth", "mars")
+        )
+        gain_txt = ", ".join(f"{d:g} m: {20 * math.log10(gains[d]):+.1f} dB" for d in distances_m)
+        body.append(
+            f"<h2>{e(name)}</h2><table><tr>{head}</tr><tr>{cells}</tr></table>"
+            f"<p class='note'>Listening gain (same for Earth and Mars at one distance): {e(gain_txt)}</p>"
+            f'<img src="sounds/{e(name)}_spectrogram.png" alt="{e(name)} spectrograms, Earth over Mars">'
+        )
+    levels = "".join(
+        f"<li>{d:g} m: Earth {filters[('earth', d)].gain_db:+.1f} dB, Mars {filters[('mars', d)].gain_db:+.1f} dB "
+        f"(broadband; delay Earth {filters[('earth', d)].delay_s * 1000:.1f} ms, "
+        f"Mars {filters[('mars', d)].delay_s * 1000:.1f} ms)</li>"
+        for d in distances_m
+    )
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>marsound: hear it on Mars</title>
+<style>body{{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em}}
+td,th{{padding:4px 8px;text-align:center}} audio{{width:170px}} img{{max-width:100%}} .note{{color:#555}}</style>
+</head><body>
+<h1>Hear it on Mars</h1>
+<p>Built-in sounds ({duration_s:g} s, {fs} Hz), each treated as an Earth recording at 1 m of an
+<em>equal-power</em> source, rendered at {", ".join(f"{d:g}" for d in distances_m)} m on Earth
+(20 °C, 70 % RH) and on Mars at Jezero crater (230 K, 718 Pa, CO2): spherical spreading, absorption
+and dispersion from the complex wavenumber (molecular model), and the travel time. On Mars the same
+source is about 20 dB quieter, high frequencies die out within metres, and high frequencies arrive
+slightly before low ones.</p>
+<p>Applied broadband gains before the listening gain:</p><ul>{levels}</ul>
+{"".join(body)}
+<p class="note">Made with <code>marsound demo</code>. Render your own recording with
+<code>marsound render IN.wav OUT.wav --preset jezero --distance-m 10</code>.</p>
+</body></html>
+"""

@@ -1,0 +1,421 @@
+"""Moving sources: a time-varying distance rendered with Doppler and a gliding propagation filter.
+
+The source follows a trajectory ``d(tau)`` (distance at emission time ``tau``; time zero is the
+start of the recording). The listener hears, at time ``t``, what was emitted at ``tau(t)`` with::
+
+    t = tau + (d(tau) - r0) / c_inf
+
+Two stages, both streaming with bounded memory:
+
+1. **Propagation filter, in emission time.** The input is cut into blocks of ``B`` samples
+   (about 10 ms). At each block boundary the filter ``G (r0/d) exp(-i (k - 2 pi f / c_inf)(d - r0))``
+   (absorption, dispersion and spreading, without the bulk delay) is designed for the distance
+   of that moment; inside a block the outputs of the two boundary filters are crossfaded linearly,
+   so the response glides continuously (no zipper noise, no steps in level).
+2. **Time-varying delay.** The filtered signal is read at the fractional positions ``tau(t) fs``
+   with a windowed-sinc interpolator (24 taps, Kaiser window, 512 phases with linear
+   interpolation between phases). The changing delay produces the Doppler shift: a source receding
+   at radial speed ``v`` is heard at ``c / (c + v)`` times its frequency.
+
+Trajectory files (CSV, ``#`` comments allowed, optional header): ``time_s,distance_m`` or
+``time_s,x_m,y_m,z_m`` (listener at the origin). Time must increase strictly; before the first and
+after the last row the source holds its position. Between rows the distance (or position) is
+interpolated linearly. The radial speed must stay below the speed of sound.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from marsound._validate import positive_finite
+from marsound.errors import FileFormatError, InvalidParameterError
+from marsound.physics import DEFAULT_MODEL, Atmosphere, get_model, preset
+from marsound.rendering.filters import (
+    _band_edge,
+    _wavenumber,
+    check_sample_rate,
+    design_propagation_filter,
+)
+from marsound.rendering.source_models import DEFAULT_SOURCE_MODEL, source_gain_db
+
+F32 = np.float32
+INTERP_TAPS = 24
+INTERP_PHASES = 512
+KAISER_BETA = 8.0
+MIN_DISTANCE_M = 1e-3
+_FAR_S = 1e7
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """A distance history: ``distance_m`` at ``time_s``, linear in between, held outside.
+
+    Build with :func:`trajectory_from_points` or :func:`read_trajectory_csv`.
+    """
+
+    time_s: NDArray[np.float64]
+    distance_m: NDArray[np.float64]
+
+    def distance_at(self, time_s: ArrayLike) -> NDArray[np.float64]:
+        """Distance [m] at emission time(s) ``time_s`` [s]."""
+        return np.interp(np.asarray(time_s, dtype=float), self.time_s, self.distance_m)
+
+    def max_radial_speed_m_s(self) -> float:
+        """Largest |d distance / d time| [m/s] of the trajectory."""
+        if self.time_s.size < 2:
+            return 0.0
+        return float(np.max(np.abs(np.diff(self.distance_m) / np.diff(self.time_s))))
+
+
+def trajectory_from_points(
+    time_s: ArrayLike, distance_m: ArrayLike | None = None, *, xyz_m: ArrayLike | None = None
+) -> Trajectory:
+    """Validate a trajectory given as distances or as positions (listener at the origin).
+
+    Parameters
+    ----------
+    time_s : array_like
+        Strictly increasing, finite times [s] (emission time; 0 = start of the recording).
+    distance_m : array_like, optional
+        Distances [m], > 0.
+    xyz_m : array_like, optional
+        Positions ``(n, 3)`` [m]; segments are subdivided (every 5 ms, at most 1000 pieces) so the
+        piecewise-linear distance follows the true one.
+    """
+    t = np.asarray(time_s, dtype=float).ravel()
+    if t.size == 0:
+        raise InvalidParameterError("trajectory is empty")
+    if not np.all(np.isfinite(t)):
+        raise InvalidParameterError("trajectory time_s contains NaN or infinite values")
+    steps = np.diff(t)
+    if np.any(steps <= 0):
+        i = int(np.argmax(steps <= 0)) + 1
+        raise InvalidParameterError(
+            f"trajectory time_s must increase strictly; row {i + 1} has time {t[i]!r} after {t[i - 1]!r}"
+        )
+    if (distance_m is None) == (xyz_m is None):
+        raise InvalidParameterError("give either distance_m or xyz_m")
+    if xyz_m is not None:
+        p = np.asarray(xyz_m, dtype=float)
+        if p.shape != (t.size, 3) or not np.all(np.isfinite(p)):
+            raise InvalidParameterError(f"xyz_m must be a finite ({t.size}, 3) array, got shape {p.shape}")
+        times, dists = [t[:1]], [np.linalg.norm(p[:1], axis=1)]
+        for i in range(t.size - 1):
+            n = int(min(1000, max(1, math.ceil((t[i + 1] - t[i]) / 0.005))))
+            a = np.arange(1, n + 1) / n
+            seg = p[i] + a[:, None] * (p[i + 1] - p[i])
+            times.append(t[i] + a * (t[i + 1] - t[i]))
+            dists.append(np.linalg.norm(seg, axis=1))
+            # closest approach inside the segment
+            dp = p[i + 1] - p[i]
+            s = float(np.clip(-(p[i] @ dp) / (dp @ dp), 0.0, 1.0)) if dp @ dp > 0 else 0.0
+            if np.linalg.norm(p[i] + s * dp) < MIN_DISTANCE_M:
+                raise InvalidParameterError(
+                    f"trajectory passes through the listener (origin) between rows {i + 1} and {i + 2}"
+                )
+        t, d = np.concatenate(times), np.concatenate(dists)
+    else:
+        d = np.asarray(distance_m, dtype=float).ravel()
+        if d.shape != t.shape:
+            raise InvalidParameterError(f"distance_m has {d.size} values for {t.size} times")
+    if not np.all(np.isfinite(d)) or np.any(d < MIN_DISTANCE_M):
+        bad = d[~np.isfinite(d) | (d < MIN_DISTANCE_M)][0]
+        raise InvalidParameterError(f"trajectory distance_m must be finite and > 0, got {bad!r}")
+    return Trajectory(t, d)
+
+
+def read_trajectory_csv(path: str | Path) -> Trajectory:
+    """Read ``time_s,distance_m`` or ``time_s,x_m,y_m,z_m`` rows (header and ``#`` comments optional).
+
+    Raises
+    ------
+    FileFormatError
+        Missing file, unparsable numbers, wrong column count.
+    InvalidParameterError
+        Non-increasing time, non-positive distance, a path through the listener.
+    """
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FileFormatError(f"cannot read trajectory {p}: {exc}") from None
+    rows = [
+        r for r in csv.reader(line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#"))
+    ]
+    if rows and not _is_number(rows[0][0]):
+        header = [h.strip().lower() for h in rows[0]]
+        rows = rows[1:]
+    else:
+        header = None
+    if not rows:
+        raise FileFormatError(f"trajectory {p} has no data rows")
+    ncol = len(rows[0])
+    if ncol not in (2, 4):
+        raise FileFormatError(f"trajectory {p} needs 2 columns (time, distance) or 4 (time, x, y, z); found {ncol}")
+    try:
+        data = np.array([[float(v) for v in r] for r in rows], dtype=float)
+    except ValueError:
+        bad = next(i for i, r in enumerate(rows) if len(r) != ncol or not all(_is_number(v) for v in r))
+        raise FileFormatError(f"trajectory {p}: row {bad + 1} is not {ncol} numbers: {rows[bad]!r}") from None
+    if header is not None and ncol == 4 and [h.split("_")[0] for h in header[1:]] != ["x", "y", "z"]:
+        raise FileFormatError(f"trajectory {p}: 4-column header must be time, x, y, z; got {header!r}")
+    try:
+        if ncol == 2:
+            return trajectory_from_points(data[:, 0], data[:, 1])
+        return trajectory_from_points(data[:, 0], xyz_m=data[:, 1:])
+    except InvalidParameterError as exc:
+        raise InvalidParameterError(f"trajectory {p}: {exc}") from None
+
+
+def _is_number(s: str) -> bool:
+    try:
+        float(s)
+    except ValueError:
+        return False
+    return True
+
+
+def _interpolation_table() -> NDArray[np.float64]:
+    """Windowed-sinc kernels: row q holds the taps for fractional offset q / INTERP_PHASES."""
+    half = INTERP_TAPS // 2
+    frac = np.arange(INTERP_PHASES + 1) / INTERP_PHASES
+    k = np.arange(-half + 1, half + 1)  # tap offsets relative to floor(position)
+    x = k[None, :] - frac[:, None]
+    r = np.clip(1.0 - (x / half) ** 2, 0.0, 1.0)
+    w = np.sinc(x) * np.i0(KAISER_BETA * np.sqrt(r)) / np.i0(KAISER_BETA)
+    return w / w.sum(axis=1, keepdims=True)
+
+
+class MovingSourceFilter:
+    """Streaming renderer of a moving source (see the module docstring): ``process`` / ``flush``.
+
+    Parameters
+    ----------
+    trajectory : Trajectory
+        Distance history (emission time).
+    sample_rate_hz : float
+        8-192 kHz.
+    channels : int
+        Channels of the input (all rendered along the same trajectory).
+    atmosphere, source_distance_m, source_atmosphere, source_model, model
+        As in :func:`marsound.rendering.render`.
+    extra_gain : float
+        Broadband factor (for normalisation).
+    """
+
+    def __init__(
+        self,
+        trajectory: Trajectory,
+        sample_rate_hz: float,
+        channels: int,
+        atmosphere: Atmosphere,
+        *,
+        source_distance_m: float = 1.0,
+        source_atmosphere: Atmosphere | None = None,
+        source_model: str = DEFAULT_SOURCE_MODEL,
+        model: str = DEFAULT_MODEL,
+        extra_gain: float = 1.0,
+    ):
+        from scipy import fft
+
+        self.fs = fs = check_sample_rate(sample_rate_hz)
+        self.channels = int(channels)
+        self.r0 = r0 = positive_finite(source_distance_m, "source_distance_m")
+        self.trajectory = trajectory
+        self.atmosphere = atmosphere
+        src = preset("earth") if source_atmosphere is None else source_atmosphere
+        self.source_gain_db = source_gain_db(source_model, src, atmosphere)
+        self._g = 10.0 ** (self.source_gain_db / 20.0) * float(extra_gain)
+        m = get_model(model)
+        c0, self.c_ref = m.sound_speed_limits(atmosphere)
+        vmax = trajectory.max_radial_speed_m_s()
+        if vmax >= 0.95 * c0:
+            raise InvalidParameterError(
+                f"trajectory radial speed reaches {vmax:.4g} m/s; it must stay below 95 % of the speed of sound "
+                f"({c0:.4g} m/s): supersonic sources are not supported"
+            )
+        # filter span and lead from static designs at the extreme lengths
+        lengths = [float(trajectory.distance_m.min()) - r0, float(trajectory.distance_m.max()) - r0]
+        spans = []
+        for length in lengths:
+            d = r0 + length
+            flt = design_propagation_filter(
+                d if d > 0 else r0,
+                fs,
+                atmosphere,
+                source_distance_m=r0,
+                model=m.name,
+                source_model="none",
+                source_atmosphere=atmosphere,
+            )
+            front = flt.lead_samples
+            spans.append((front, flt.num_taps - front))
+        pre = max(s[0] for s in spans)
+        post = max(s[1] for s in spans)
+        self.lead = math.ceil(pre) + 1
+        self.taps = self.lead + math.ceil(post) + 1
+        self.block = int(2 ** round(math.log2(max(256.0, fs * 0.01))))
+        self.nfft = int(fft.next_fast_len(self.block + self.taps - 1, real=True))
+        self._design_n = int(2 ** math.ceil(math.log2(max(2 * self.taps, 1024))))
+        f = np.fft.rfftfreq(self._design_n, 1.0 / fs)
+        k = np.zeros(f.size, dtype=complex)
+        k[1:] = _wavenumber(f[1:], atmosphere, m.name)
+        self._kappa = k - 2.0 * np.pi * f / self.c_ref
+        self._shift = np.exp(-2j * np.pi * f * self.lead / fs) * _band_edge(f, fs)
+        self._cache: tuple[float, NDArray[np.complex64]] | None = None
+        self._table = _interpolation_table()
+        # breakpoints of listener time t(tau) for the inverse map (ends extended with slope 1)
+        tt, dd = trajectory.time_s, trajectory.distance_m
+        tau = np.concatenate([[tt[0] - _FAR_S], tt, [tt[-1] + _FAR_S]])
+        dist = np.concatenate([[dd[0]], dd, [dd[-1]]])
+        self._tau_nodes = tau
+        self._t_nodes = tau + (dist - r0) / self.c_ref
+        # state
+        self._xbuf = np.zeros((self.channels, self.taps - 1), F32)  # history + pending input
+        self._zbuf = np.zeros((self.channels, 0), F32)
+        self._zstart = 0  # absolute z index of _zbuf[:, 0]
+        self._zdone = 0  # z samples produced (absolute)
+        self._zfinal: int | None = None
+        self._out_next = 0
+        self._frames_in = 0
+        self._flushed = False
+
+    # ----------------------------------------------------------------- stage 1: filters
+    def _spectrum_for(self, z_index: int) -> NDArray[np.complex64]:
+        from scipy import fft
+
+        tau = (z_index - self.lead) / self.fs
+        d = float(self.trajectory.distance_at(tau))
+        if self._cache is not None and abs(self._cache[0] - d) < 1e-4:
+            return self._cache[1]
+        length = d - self.r0
+        h = np.fft.irfft(np.exp(-1j * self._kappa * length) * self._shift, self._design_n)[: self.taps]
+        spec = fft.rfft(h * (self._g * self.r0 / d), self.nfft).astype(np.complex64)
+        self._cache = (d, spec)
+        return spec
+
+    def _filter_blocks(self, final: bool) -> None:
+        from scipy import fft
+
+        b, m1 = self.block, self.taps - 1
+        while self._xbuf.shape[1] - m1 >= b or (final and self._xbuf.shape[1] > m1):
+            seg = self._xbuf[:, : m1 + b]
+            if seg.shape[1] < m1 + b:
+                seg = np.concatenate([seg, np.zeros((self.channels, m1 + b - seg.shape[1]), F32)], axis=1)
+            spec = fft.rfft(seg, self.nfft, axis=-1)
+            j0 = self._zdone
+            h0 = self._spectrum_for(j0)
+            h1 = self._spectrum_for(j0 + b)
+            y0 = fft.irfft(spec * h0, self.nfft, axis=-1)[:, m1 : m1 + b]
+            if h1 is h0:
+                z = y0
+            else:
+                y1 = fft.irfft(spec * h1, self.nfft, axis=-1)[:, m1 : m1 + b]
+                w = (np.arange(b, dtype=F32) / F32(b))[None, :]
+                z = y0 + w * (y1 - y0)
+            self._zbuf = np.concatenate([self._zbuf, z.astype(F32)], axis=1)
+            self._zdone += b
+            self._xbuf = self._xbuf[:, b:]
+
+    # ----------------------------------------------------------------- stage 2: delay
+    def _positions(self, m: NDArray[np.int64]) -> NDArray[np.float64]:
+        tau = np.interp(m / self.fs, self._t_nodes, self._tau_nodes)
+        return tau * self.fs + self.lead
+
+    def _output_end(self) -> int:
+        """Number of output frames once the input length is known."""
+        assert self._zfinal is not None
+        tau_last = (self._zfinal - 1 - self.lead) / self.fs
+        t_last = float(np.interp(tau_last, self._tau_nodes, self._t_nodes))
+        return max(0, math.floor(t_last * self.fs) + 1)
+
+    def _read_out(self, final: bool) -> NDArray[np.float32]:
+        half = INTERP_TAPS // 2
+        avail = self._zdone if self._zfinal is None else self._zfinal
+        if final:
+            end = self._output_end()
+        else:
+            # outputs whose interpolation window is inside the produced z
+            hi = avail - half - 1
+            t_hi = float(np.interp((hi - self.lead) / self.fs, self._tau_nodes, self._t_nodes))
+            end = max(self._out_next, math.floor(t_hi * self.fs))
+        if end <= self._out_next:
+            return np.zeros((0, self.channels), F32)
+        m = np.arange(self._out_next, end, dtype=np.int64)
+        p = self._positions(m)
+        ip = np.floor(p).astype(np.int64)
+        q = (p - ip) * INTERP_PHASES
+        qi = np.minimum(q.astype(np.int64), INTERP_PHASES - 1)
+        a = (q - qi)[:, None]
+        w = (self._table[qi] * (1.0 - a) + self._table[qi + 1] * a).astype(F32)
+        idx = ip[:, None] + np.arange(-half + 1, half + 1)[None, :] - self._zstart
+        zpad_left = max(0, -int(idx.min()))
+        zb = self._zbuf
+        right = int(idx.max()) + 1 + zpad_left - (zb.shape[1] + zpad_left)
+        if zpad_left or right > 0:
+            zb = np.concatenate(
+                [np.zeros((self.channels, zpad_left), F32), zb, np.zeros((self.channels, max(0, right)), F32)], axis=1
+            )
+        idx = idx + zpad_left
+        out = np.empty((end - self._out_next, self.channels), F32)
+        for c in range(self.channels):
+            out[:, c] = np.einsum("ij,ij->i", zb[c][idx], w)
+        self._out_next = end
+        # drop z no longer needed
+        keep_from = int(np.floor(self._positions(np.array([end]))[0])) - half - 1 - self._zstart
+        if keep_from > 0:
+            self._zbuf = self._zbuf[:, keep_from:]
+            self._zstart += keep_from
+        return out
+
+    # ----------------------------------------------------------------- streaming API
+    def process(self, chunk: ArrayLike) -> NDArray[np.float32]:
+        """Feed input frames ``(frames, channels)``; returns the output frames now complete."""
+        if self._flushed:
+            raise InvalidParameterError("process() called after flush()")
+        a = np.asarray(chunk, dtype=F32)
+        a = a[:, None] if a.ndim == 1 else a
+        if a.ndim != 2 or a.shape[1] != self.channels:
+            raise InvalidParameterError(f"chunk shape {a.shape} does not match {self.channels} channel(s)")
+        self._frames_in += a.shape[0]
+        self._xbuf = np.concatenate([self._xbuf, a.T], axis=1)
+        self._filter_blocks(final=False)
+        return self._read_out(final=False)
+
+    def flush(self) -> NDArray[np.float32]:
+        """End of input: returns the rest of the output (including the filter tail)."""
+        if self._flushed:
+            return np.zeros((0, self.channels), F32)
+        self._flushed = True
+        self._xbuf = np.concatenate([self._xbuf, np.zeros((self.channels, self.taps - 1), F32)], axis=1)
+        self._filter_blocks(final=True)
+        self._zfinal = self._frames_in + self.taps - 1
+        if self._zbuf.shape[1] + self._zstart > self._zfinal:
+            self._zbuf = self._zbuf[:, : max(0, self._zfinal - self._zstart)]
+        return self._read_out(final=True)
+
+
+def render_moving(
+    x: ArrayLike,
+    sample_rate_hz: float,
+    trajectory: Trajectory,
+    atmosphere: Atmosphere,
+    **kwargs: object,
+) -> NDArray[np.float32]:
+    """Whole-array rendering of a moving source (same as streaming ``MovingSourceFilter``).
+
+    ``x`` is ``(frames,)`` or ``(frames, channels)``; keyword arguments as in :class:`MovingSourceFilter`.
+    """
+    a = np.asarray(x, dtype=F32)
+    if a.ndim not in (1, 2) or a.shape[0] == 0 or not np.isfinite(a).all():
+        raise InvalidParameterError("x must be a non-empty, finite (frames,) or (frames, channels) array")
+    a2 = a[:, None] if a.ndim == 1 else a
+    eng = MovingSourceFilter(trajectory, sample_rate_hz, a2.shape[1], atmosphere, **kwargs)  # type: ignore[arg-type]
+    y = np.concatenate([eng.process(a2), eng.flush()], axis=0)
+    return y[:, 0] if a.ndim == 1 else y

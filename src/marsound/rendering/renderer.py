@@ -1,0 +1,325 @@
+"""Render a recording as heard at a distance in another atmosphere: arrays and files.
+
+``render`` works on an in-memory array; ``render_file`` streams a sound file block by block to one
+or several outputs (one per distance), with bounded memory, atomic outputs and a JSON sidecar per
+output that records the true applied level.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from marsound import __version__
+from marsound._validate import positive_finite
+from marsound.errors import InvalidParameterError
+from marsound.physics import DEFAULT_MODEL, Atmosphere, preset
+from marsound.rendering.audio_io import (
+    DEFAULT_BLOCK_FRAMES,
+    BlockProcessor,
+    output_format,
+    probe_input,
+    stream_to_files,
+)
+from marsound.rendering.engine import StreamingFilter
+from marsound.rendering.filters import PropagationFilter, check_sample_rate, design_propagation_filter
+from marsound.rendering.moving import MovingSourceFilter, Trajectory
+from marsound.rendering.source_models import DEFAULT_SOURCE_MODEL, SOURCE_MODELS, source_gain_db
+
+NORMALIZE_PEAK = 10.0 ** (-1.0 / 20.0)  # -1 dBFS
+
+
+def render(
+    x: ArrayLike,
+    sample_rate_hz: float,
+    distance_m: float,
+    atmosphere: Atmosphere,
+    *,
+    source_distance_m: float = 1.0,
+    source_atmosphere: Atmosphere | None = None,
+    source_model: str = DEFAULT_SOURCE_MODEL,
+    model: str = DEFAULT_MODEL,
+) -> NDArray[np.float32]:
+    """Render a signal recorded at ``source_distance_m`` to a listener at ``distance_m``.
+
+    Applies ``H(f) = G (r0/d) exp(-i k(f) (d - r0))`` (see :mod:`marsound.rendering.filters`):
+    source-model gain, spherical spreading, absorption, dispersion and the travel time.
+
+    Parameters
+    ----------
+    x : array_like
+        Samples, ``(frames,)`` or ``(frames, channels)``; must be finite.
+    sample_rate_hz : float
+        8-192 kHz.
+    distance_m : float
+        Listener distance d [m], > 0.
+    atmosphere : Atmosphere
+        Atmosphere to render in.
+    source_distance_m : float
+        Distance r0 [m] of the recording (default 1).
+    source_atmosphere : Atmosphere, optional
+        Atmosphere of the recording (default Earth).
+    source_model : {"equal-power", "equal-velocity", "none"}
+        Level change between atmospheres (default ``equal-power``).
+    model : str
+        Propagation model (default ``molecular``).
+
+    Returns
+    -------
+    ndarray of float32
+        Same number of channels; ``frames + taps - 1 + integer_delay`` frames (the full arrival,
+        starting at the recording's time zero).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from marsound.physics import preset
+    >>> y = render(np.r_[1.0, np.zeros(4799)], 48_000, 10.0, preset("jezero"))
+    >>> float(round(np.argmax(np.abs(y)) / 48_000, 3))  # about (10 - 1) m / 248 m/s
+    0.036
+    """
+    a = np.asarray(x, dtype=np.float32)
+    if a.ndim not in (1, 2) or a.shape[0] == 0:
+        raise InvalidParameterError(f"x must be a non-empty (frames,) or (frames, channels) array, got shape {a.shape}")
+    if not np.isfinite(a).all():
+        raise InvalidParameterError("x contains NaN or infinite samples")
+    flt = design_propagation_filter(
+        distance_m,
+        check_sample_rate(sample_rate_hz),
+        atmosphere,
+        source_distance_m=source_distance_m,
+        source_atmosphere=source_atmosphere,
+        source_model=source_model,
+        model=model,
+    )
+    a2 = a[:, None] if a.ndim == 1 else a
+    eng = StreamingFilter(flt.fir, a2.shape[1], integer_delay=flt.integer_delay)
+    y = np.concatenate([eng.process(a2), eng.flush()], axis=0)
+    return y[:, 0] if a.ndim == 1 else y
+
+
+@dataclass(frozen=True)
+class RenderReport:
+    """What ``render_file`` did for one output (also written as the JSON sidecar)."""
+
+    output_path: str
+    sidecar_path: str
+    distance_m: float | None
+    source_distance_m: float
+    source_model: str
+    source_gain_db: float
+    spreading_gain_db: float | None
+    normalization_gain_db: float
+    applied_gain_db: float
+    delay_s: float | None
+    fir_taps: int | None
+    output_frames: int
+    output_peak: float
+    clipped_samples: int
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def output_paths_for(output: str | Path, distances_m: Sequence[float]) -> list[Path]:
+    """Output names: ``output`` itself for one distance; ``<stem>_<D>m<suffix>`` for several.
+
+    ``D`` is the distance in ``%g`` format: ``out.wav`` with 2, 10 and 50 m gives
+    ``out_2m.wav``, ``out_10m.wav``, ``out_50m.wav`` (2.5 m gives ``out_2.5m.wav``).
+    """
+    out = Path(output)
+    if len(distances_m) == 1:
+        return [out]
+    names = [out.with_name(f"{out.stem}_{float(d):g}m{out.suffix}") for d in distances_m]
+    if len(set(names)) != len(names):
+        raise InvalidParameterError(f"distance_m values repeat: {list(distances_m)}")
+    return names
+
+
+def sidecar_path_for(output: str | Path) -> Path:
+    """The JSON sidecar of an output: ``<output>.json`` (e.g. ``out_50m.wav.json``)."""
+    p = Path(output)
+    return p.with_name(p.name + ".json")
+
+
+def render_file(
+    input_path: str | Path,
+    output_path: str | Path,
+    distance_m: float | Sequence[float] | None,
+    atmosphere: Atmosphere,
+    *,
+    trajectory: Trajectory | None = None,
+    source_distance_m: float = 1.0,
+    source_atmosphere: Atmosphere | None = None,
+    source_model: str = DEFAULT_SOURCE_MODEL,
+    model: str = DEFAULT_MODEL,
+    normalize: bool = False,
+    progress: Callable[[int], None] | None = None,
+    block_frames: int = DEFAULT_BLOCK_FRAMES,
+) -> list[RenderReport]:
+    """Render a sound file to one output per distance, streaming, atomically.
+
+    Parameters
+    ----------
+    input_path : path
+        Any file libsndfile reads (WAV, FLAC, AIFF, Ogg, MP3...), 8-192 kHz, any channels.
+    output_path : path
+        Output; its suffix picks the format (WAV/AIFF: 32-bit float, FLAC: 24-bit PCM, clipped at
+        full scale). With several distances, see :func:`output_paths_for`.
+    distance_m : float or sequence of float or None
+        Listener distance(s) d [m], > 0. The input is read once for all of them.
+    trajectory : Trajectory, optional
+        A moving source instead of fixed distances (``distance_m`` must then be None); see
+        :mod:`marsound.rendering.moving`.
+    atmosphere, source_distance_m, source_atmosphere, source_model, model
+        As in :func:`render`.
+    normalize : bool
+        Scale each output so its peak is -1 dBFS (two passes). Off by default; the applied
+        normalisation gain and the true level are in the sidecar.
+    progress : callable, optional
+        Called with the number of input frames consumed (twice the file with ``normalize``).
+    block_frames : int
+        Frames read per block (any size gives the same output).
+
+    Returns
+    -------
+    list of RenderReport
+        One per output; each is also written to :func:`sidecar_path_for` (JSON).
+
+    Raises
+    ------
+    FileFormatError
+        Unreadable, empty or unsupported input; unsupported output suffix; NaN/inf samples.
+    InvalidParameterError
+        Bad distances, output equal to the input, sample rate outside 8-192 kHz.
+    """
+    r0 = positive_finite(source_distance_m, "source_distance_m")
+    if int(block_frames) < 1:
+        raise InvalidParameterError(f"block_frames={block_frames!r} must be >= 1")
+    src = preset("earth") if source_atmosphere is None else source_atmosphere
+    if trajectory is not None:
+        if distance_m is not None:
+            raise InvalidParameterError("give either distance_m or trajectory, not both")
+        distances: list[float | None] = [None]
+        outs = [Path(output_path)]
+    else:
+        if distance_m is None:
+            raise InvalidParameterError("distance_m: give at least one distance (or a trajectory)")
+        raw = [distance_m] if np.ndim(distance_m) == 0 else list(distance_m)  # type: ignore[arg-type]
+        if not raw:
+            raise InvalidParameterError("distance_m: give at least one distance")
+        distances = [positive_finite(d, "distance_m") for d in raw]
+        outs = output_paths_for(output_path, distances)  # type: ignore[arg-type]
+    info = probe_input(input_path)
+    for p in outs:  # fail early, before any work
+        output_format(p, frames=info.frames, channels=info.channels)
+        if Path(p).resolve() == info.path.resolve():
+            raise InvalidParameterError(f"output path {p} is the same as the input")
+    common = dict(source_distance_m=r0, source_atmosphere=src, source_model=source_model, model=model)
+    filters = [
+        None if d is None else design_propagation_filter(d, info.sample_rate_hz, atmosphere, **common)
+        for d in distances
+    ]
+
+    def processors(gains: list[float]) -> list[BlockProcessor]:
+        procs: list[BlockProcessor] = []
+        for f, g in zip(filters, gains):
+            if f is None:
+                assert trajectory is not None
+                procs.append(
+                    MovingSourceFilter(
+                        trajectory, info.sample_rate_hz, info.channels, atmosphere, extra_gain=g, **common
+                    )
+                )
+            else:
+                fir = f.fir if g == 1.0 else f.fir * g
+                procs.append(StreamingFilter(fir, info.channels, integer_delay=f.integer_delay))
+        return procs
+
+    gains = [1.0] * len(filters)
+    if normalize:
+        stats = stream_to_files(
+            info,
+            [(p, e, 1.0) for p, e in zip(outs, processors(gains))],
+            progress=progress,
+            block_frames=block_frames,
+            dry_run=True,
+        )
+        gains = [NORMALIZE_PEAK / s["peak"] if s["peak"] > 0 else 1.0 for s in stats]
+    g_src_db = source_gain_db(source_model, src, atmosphere)
+
+    def reports(stats: list[dict]) -> list[RenderReport]:
+        result = []
+        for p, f, g, s in zip(outs, filters, gains, stats):
+            norm_db = 20.0 * math.log10(g)
+            result.append(
+                RenderReport(
+                    output_path=str(p),
+                    sidecar_path=str(sidecar_path_for(p)),
+                    distance_m=None if f is None else f.distance_m,
+                    source_distance_m=r0,
+                    source_model=source_model,
+                    source_gain_db=g_src_db,
+                    spreading_gain_db=None if f is None else f.spreading_gain_db,
+                    normalization_gain_db=norm_db,
+                    applied_gain_db=(g_src_db if f is None else f.gain_db) + norm_db,
+                    delay_s=None if f is None else f.delay_s,
+                    fir_taps=None if f is None else f.num_taps,
+                    output_frames=s["frames"],
+                    output_peak=s["peak"],
+                    clipped_samples=s["clipped_samples"],
+                )
+            )
+        return result
+
+    done: list[list[RenderReport]] = []
+
+    def sidecars(stats: list[dict]) -> list[tuple[Path, str]]:
+        reps = reports(stats)
+        done.append(reps)
+        files = []
+        for rep, flt in zip(reps, filters):
+            doc: dict[str, object] = {
+                "marsound_version": __version__,
+                "input_path": str(info.path),
+                "sample_rate_hz": info.sample_rate_hz,
+                "channels": info.channels,
+                "input_frames": info.frames,
+                **rep.to_dict(),
+                "applied_gain_note": "applied_gain_db = source_gain_db + spreading_gain_db + normalization_gain_db "
+                "(broadband; for a moving source the spreading r0/d(t) is time-varying and not included); "
+                "absorption and dispersion come on top, per frequency",
+                "propagation_model": model,
+                "atmosphere": atmosphere.describe(),
+                "source_atmosphere": src.describe(),
+            }
+            if flt is not None:
+                doc["reference_speed_m_s"] = flt.reference_speed_m_s
+                doc["integer_delay_samples"] = flt.integer_delay
+            if trajectory is not None:
+                doc["trajectory"] = {
+                    "time_s": [float(trajectory.time_s[0]), float(trajectory.time_s[-1])],
+                    "distance_min_m": float(trajectory.distance_m.min()),
+                    "distance_max_m": float(trajectory.distance_m.max()),
+                    "max_radial_speed_m_s": trajectory.max_radial_speed_m_s(),
+                }
+            files.append((Path(rep.sidecar_path), json.dumps(doc, indent=2) + "\n"))
+        return files
+
+    stream_to_files(
+        info,
+        [(p, e, 1.0) for p, e in zip(outs, processors(gains))],
+        progress=progress,
+        block_frames=block_frames,
+        sidecars=sidecars,
+    )
+    return done[0]
+
+
+__all__ = ["SOURCE_MODELS", "PropagationFilter", "RenderReport", "output_paths_for", "render", "render_file"]
