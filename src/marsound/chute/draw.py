@@ -40,6 +40,10 @@ def parse_colour(text: str | Sequence[int], name: str = "colour") -> tuple[int, 
     return rgb  # type: ignore[return-value]
 
 
+def _hex(rgb: tuple[int, int, int]) -> str:
+    return "#{:02X}{:02X}{:02X}".format(*rgb)
+
+
 def ring_positions(rings: Sequence[EncodedRing]) -> list[int]:
     """Position (0-2 disk rings, 3 band) of each ring: a coordinates ring always goes in the band."""
     if len(rings) > spec.N_RING_POSITIONS:
@@ -96,7 +100,7 @@ def svg_text(
 ) -> str:
     """SVG document of the canopy (``background=None`` leaves it transparent)."""
     size_px = _check_size(size_px)
-    cols = {1: "#%02X%02X%02X" % parse_colour(red, "red"), 0: "#%02X%02X%02X" % parse_colour(white, "white")}
+    cols = {1: _hex(parse_colour(red, "red")), 0: _hex(parse_colour(white, "white"))}
     c = size_px / 2.0
     radius = 0.48 * size_px
     out = [
@@ -105,7 +109,7 @@ def svg_text(
         "<title>parachute code (marsound), view from " + view + "</title>",
     ]
     if background is not None:
-        bg = "#%02X%02X%02X" % parse_colour(background, "background")
+        bg = _hex(parse_colour(background, "background"))
         out.append(f'<rect width="{size_px}" height="{size_px}" fill="{bg}"/>')
     last = -1
     for position, bit, pts in gore_polygons(rings, radius=radius, centre=(c, c), view=view):

@@ -24,6 +24,7 @@ Pipeline (reference ``shared/reference/parachute-code.md`` §4.1-§4.7):
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +39,7 @@ from marsound.errors import FileFormatError, MarsoundError
 DETECT_MAX_SIDE = 512
 SAMPLE_MAX_SIDE = 1400
 N_ANGLES = spec.N_GORES * 8
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".jpe", ".bmp", ".tif", ".tiff", ".webp", ".ppm", ".pgm", ".pnm", ".jp2")
 
 
 class NoCanopyError(MarsoundError):
@@ -148,17 +150,23 @@ def foreground_mask(small_bgr: NDArray[np.uint8]) -> NDArray[np.bool_]:
 
     lab = cv2.cvtColor(cv2.GaussianBlur(small_bgr, (3, 3), 0).astype(np.float32) / 255.0, cv2.COLOR_BGR2Lab)
     h, w = lab.shape[:2]
-    b = max(2, round(0.02 * min(h, w)))
+    b = max(2, round(0.012 * min(h, w)))
     border = np.concatenate(
         [lab[:b].reshape(-1, 3), lab[-b:].reshape(-1, 3), lab[:, :b].reshape(-1, 3), lab[:, -b:].reshape(-1, 3)]
     )
     k = 3
     crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 10, 0.5)
     sample = border[:: max(1, len(border) // 4000)].astype(np.float32)
-    _, _, centres = cv2.kmeans(sample, k, None, crit, 1, cv2.KMEANS_PP_CENTERS)
-    dist = np.min(np.linalg.norm(lab[:, :, None, :] - centres[None, None], axis=-1), axis=-1)
+    _, labels, centres = cv2.kmeans(sample, k, None, crit, 1, cv2.KMEANS_PP_CENTERS)
+    support = np.bincount(labels.ravel(), minlength=k) / len(labels)
+    centres = centres[support >= 0.1]  # a canopy touching the border is a minority of it
+    d2 = None
+    for c in centres:
+        dc = ((lab - c) ** 2).sum(axis=-1)
+        d2 = dc if d2 is None else np.minimum(d2, dc)
+    dist = np.sqrt(d2)
     border_d = np.min(np.linalg.norm(sample[:, None, :] - centres[None], axis=-1), axis=-1)
-    floor = max(10.0, float(np.percentile(border_d, 99)) * 1.5)
+    floor = max(10.0, float(np.percentile(border_d, 85)) * 2.0)
     d8 = np.clip(dist * (255.0 / max(60.0, float(dist.max()))), 0, 255).astype(np.uint8)
     otsu, _ = cv2.threshold(d8, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     thr = max(floor, otsu * max(60.0, float(dist.max())) / 255.0 * 0.6)
@@ -180,7 +188,7 @@ def find_canopy(bgr: NDArray[np.uint8]) -> tuple[CanopyFrame, NDArray[np.bool_],
     m8 = fg.astype(np.uint8) * 255
     m8 = cv2.morphologyEx(m8, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     # fill holes (vent, gap, the disk inside the band): background not connected to the border
-    nb, lab_bg = cv2.connectedComponents((m8 == 0).astype(np.uint8), connectivity=4)
+    _, lab_bg = cv2.connectedComponents((m8 == 0).astype(np.uint8), connectivity=4)
     edge_labels = np.unique(np.concatenate([lab_bg[0], lab_bg[-1], lab_bg[:, 0], lab_bg[:, -1]]))
     outside = np.isin(lab_bg, edge_labels[edge_labels > 0])
     filled = (~outside).astype(np.uint8) * 255
@@ -203,7 +211,8 @@ def find_canopy(bgr: NDArray[np.uint8]) -> tuple[CanopyFrame, NDArray[np.bool_],
     ax = sorted(rim.axes)
     if inliers < 0.4 or ax[0] < 0.25 * ax[1] or ax[0] < 24:
         raise NoCanopyError(
-            f"no canopy found: the largest object is not an ellipse (inliers {inliers:.0%}, axes {ax[0]:.0f}x{ax[1]:.0f} px)"
+            "no canopy found: the largest object is not an ellipse "
+            f"(inliers {inliers:.0%}, axes {ax[0]:.0f}x{ax[1]:.0f} px)"
         )
     frame = affine_frame(rim)
     for _ in range(2):
@@ -367,7 +376,7 @@ def read_canopy(bgr: NDArray[np.uint8]) -> CanopyReading:
     allf = np.concatenate([feat.reshape(-1, 2), feat_b.reshape(-1, 2)])
     mu = allf.mean(0)
     cov = np.cov((allf - mu).T)
-    evals, evecs = np.linalg.eigh(cov)
+    _, evecs = np.linalg.eigh(cov)
     axis = evecs[:, -1]
     if axis[0] < 0:  # red has a larger log R/G
         axis = -axis
@@ -376,16 +385,20 @@ def read_canopy(bgr: NDArray[np.uint8]) -> CanopyReading:
 
     rows = f1 - f1.mean(axis=1, keepdims=True)
     cuts = _segment_rows(rows, spec.N_DISK_RINGS, max(3, len(radii) // 12))
+    for i_cut, edge_r in enumerate(spec.DISK_RING_EDGES[1:-1], start=1):
+        nominal = int(np.argmin(np.abs(radii - edge_r * k)))
+        if abs(radii[min(cuts[i_cut], len(radii) - 1)] - edge_r * k) > 0.06:  # e.g. two plain rings side by side
+            cuts[i_cut] = nominal
     ring_radii = []
-    for i_ring, (a, b) in enumerate(zip(cuts[:-1], cuts[1:])):
+    for i_ring, (a, b) in enumerate(itertools.pairwise(cuts)):
         ln = b - a
         f_lo, f_hi = (0.45, 0.8) if i_ring == 0 else (0.25, 0.75)  # ring 1: its wider outer part
-        lo, hi = a + int(round(f_lo * ln)), a + max(int(round(f_hi * ln)), int(round(f_lo * ln)) + 1)
+        lo, hi = a + round(f_lo * ln), a + max(round(f_hi * ln), round(f_lo * ln) + 1)
         ring_radii.append((float(radii[lo]), float(radii[min(hi, len(radii) - 1)])))
     ring_radii.append(band)
 
     # --- gore phase from the 80th harmonic of angular edge energy
-    profiles = [np.median(f1[a + (b - a) // 4 : b - (b - a) // 4 + 1], axis=0) for a, b in zip(cuts[:-1], cuts[1:])]
+    profiles = [np.median(f1[a + (b - a) // 4 : b - (b - a) // 4 + 1], axis=0) for a, b in itertools.pairwise(cuts)]
     profiles.append(np.median(f1b[1:-1], axis=0))
     edge = np.zeros(N_ANGLES)
     for pr in profiles:
@@ -467,6 +480,10 @@ def classify_gores(X: NDArray[np.float64], logL: NDArray[np.float64]) -> tuple[N
     tt = t.reshape(shape)
     bad = (pdist > 0.6) | (tt < -0.8) | (tt > 1.8)
     labr = p > 0.5
+    for cls in (True, False):  # brightness against the class over the whole canopy
+        sel = labr == cls
+        if sel.sum() >= 8:
+            bad |= sel & (np.abs(logL - np.median(logL[sel])) > np.log(2.8))
     for k in range(shape[0]):
         for cls in (True, False):
             sel = labr[k] == cls
@@ -479,7 +496,7 @@ def classify_gores(X: NDArray[np.float64], logL: NDArray[np.float64]) -> tuple[N
 
 def decode_reading(reading: CanopyReading) -> Decoded:
     """Grammar decoding of a :class:`CanopyReading` (blank ring positions are skipped)."""
-    return decode_soft(reading.p_red, eps=1e-3, blank_threshold=0.25)
+    return decode_soft(reading.p_red, eps=1e-3, blank_threshold=0.1)
 
 
 def decode_array(bgr: NDArray[np.uint8]) -> ImageDecode:

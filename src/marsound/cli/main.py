@@ -39,9 +39,9 @@ def _root(
 
 
 def _register_all() -> None:
-    from marsound.cli import demo, physics
+    from marsound.cli import chute, demo, physics
 
-    for module in (physics, demo):
+    for module in (physics, demo, chute):
         module.register(app)
 
 
