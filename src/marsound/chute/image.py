@@ -166,10 +166,10 @@ def foreground_mask(small_bgr: NDArray[np.uint8]) -> NDArray[np.bool_]:
         d2 = dc if d2 is None else np.minimum(d2, dc)
     dist = np.sqrt(d2)
     border_d = np.min(np.linalg.norm(sample[:, None, :] - centres[None], axis=-1), axis=-1)
-    floor = max(10.0, float(np.percentile(border_d, 85)) * 2.0)
+    floor = max(12.0, float(np.percentile(border_d, 90)) * 3.0)
     d8 = np.clip(dist * (255.0 / max(60.0, float(dist.max()))), 0, 255).astype(np.uint8)
     otsu, _ = cv2.threshold(d8, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    thr = max(floor, otsu * max(60.0, float(dist.max())) / 255.0 * 0.6)
+    thr = min(floor, max(12.0, otsu * max(60.0, float(dist.max())) / 255.0 * 0.6))
     return dist > thr
 
 
@@ -226,10 +226,11 @@ def find_canopy(bgr: NDArray[np.uint8]) -> tuple[CanopyFrame, NDArray[np.bool_],
     return frame, fg, scale
 
 
-def _polar_points(radii: NDArray, angles_rad: NDArray) -> NDArray[np.float64]:
-    """Canonical points for a (radii × angles) grid; angle 0 at 12 o'clock, clockwise."""
+def _polar_points(radii: NDArray, angles_rad: NDArray, off: NDArray | None = None) -> NDArray[np.float64]:
+    """Canonical points for a (radii × angles) grid about ``off``; angle 0 at 12 o'clock, clockwise."""
     rr, aa = np.meshgrid(radii, angles_rad, indexing="ij")
-    return np.column_stack([(rr * np.sin(aa)).ravel(), (-rr * np.cos(aa)).ravel()])
+    pts = np.column_stack([(rr * np.sin(aa)).ravel(), (-rr * np.cos(aa)).ravel()])
+    return pts if off is None else pts + off
 
 
 def _sample(img: NDArray, frame: CanopyFrame, pts: NDArray, scale: float = 1.0, interp: int | None = None) -> NDArray:
@@ -398,18 +399,50 @@ def read_canopy(bgr: NDArray[np.uint8]) -> CanopyReading:
     ring_radii.append(band)
 
     # --- gore phase from the 80th harmonic of angular edge energy
-    profiles = [np.median(f1[a + (b - a) // 4 : b - (b - a) // 4 + 1], axis=0) for a, b in itertools.pairwise(cuts)]
-    profiles.append(np.median(f1b[1:-1], axis=0))
-    edge = np.zeros(N_ANGLES)
-    for pr in profiles:
-        edge += np.abs(np.roll(pr, -1) - pr)
     theta_edge = ang + np.pi / N_ANGLES
+    carrier = np.exp(-1j * spec.N_GORES * theta_edge)
+    ring_rows = [(a + (b - a) // 4, b - (b - a) // 4 + 1) for a, b in itertools.pairwise(cuts)]
+
+    def edges(f_disk: NDArray) -> list[NDArray]:
+        profs = [np.median(f_disk[a:b], axis=0) for a, b in ring_rows] + [np.median(f1b[1:-1], axis=0)]
+        return [np.abs(np.roll(pr, -1) - pr) for pr in profs]
+
+    edge_k = edges(f1)
+    edge = np.sum(edge_k, axis=0)
     spec_all = np.fft.rfft(edge)
-    z = np.sum(edge * np.exp(-1j * spec.N_GORES * theta_edge))
+    z = np.sum(edge * carrier)
     neigh = np.abs(spec_all[np.r_[40:76, 85:160]])
     strength = float(np.abs(z) / (np.median(neigh) + 1e-9))
     if strength < 4.0:
         raise NoCanopyError(f"no canopy found: no 80-gore pattern on the object (gore strength {strength:.1f} < 4)")
+
+    # --- centre refinement: gore seams are radial, so a centre error e shifts the local gore
+    # phase at angle θ and radius r by (e · t(θ)) / r, t = (cos θ, sin θ): fit e per sector
+    off = np.zeros(2)
+    n_sec = 16
+    sec_theta = (np.arange(n_sec) + 0.5) * 2 * np.pi / n_sec
+    for _ in range(2):
+        rows_a, rows_b, wts = [], [], []
+        for kk, (a, b) in enumerate(ring_rows):
+            r_mid = float(np.mean(radii[a:b]))
+            zs = (edge_k[kk] * carrier).reshape(n_sec, -1).sum(axis=1)
+            delta = -np.angle(zs * np.conj(z)) / spec.N_GORES
+            rows_a.append(np.column_stack([np.cos(sec_theta), np.sin(sec_theta)]))
+            rows_b.append(r_mid * delta)
+            wts.append(np.abs(zs))
+        A = np.concatenate(rows_a)
+        bvec = np.concatenate(rows_b)
+        wv = np.sqrt(np.concatenate(wts))
+        e, *_ = np.linalg.lstsq(A * wv[:, None], bvec * wv, rcond=None)
+        if not np.all(np.isfinite(e)) or np.hypot(*e) > 0.05:
+            break
+        off = off + e
+        polar = _sample(img, frame_d, _polar_points(radii, ang, off), rel).reshape(len(radii), N_ANGLES, 3)
+        f1 = (_chroma(polar) - mu) @ axis
+        edge_k = edges(f1)
+        z = np.sum(np.sum(edge_k, axis=0) * carrier)
+        if np.hypot(*e) < 0.002:
+            break
     phase = (-np.angle(z) / spec.N_GORES) % (2 * np.pi / spec.N_GORES)
 
     # --- per-gore colour samples: central half of each gore and ring
@@ -421,7 +454,9 @@ def read_canopy(bgr: NDArray[np.uint8]) -> CanopyReading:
     lum = []
     for r0, r1 in ring_radii:
         rr = np.linspace(r0, r1, 5)
-        smp = _sample(img, frame_d, _polar_points(rr, ga), rel).reshape(len(rr), spec.N_GORES, len(fr_a), 3)
+        smp = _sample(img, frame_d, _polar_points(rr, ga, off if rr[0] < band[0] else None), rel).reshape(
+            len(rr), spec.N_GORES, len(fr_a), 3
+        )
         smp = smp.transpose(1, 0, 2, 3).reshape(spec.N_GORES, -1, 3).astype(np.float64)
         c = _chroma(smp)  # (80, 25, 2)
         cols.append(c)
@@ -444,7 +479,8 @@ def classify_gores(X: NDArray[np.float64], logL: NDArray[np.float64]) -> tuple[N
     med = np.median(X, axis=2)  # (rings, 80, 2)
     flat = med.reshape(-1, 2)
     axis_vals = flat[:, 0] - 0.3 * flat[:, 1]
-    lab = axis_vals > np.median(axis_vals)
+    lo_v, hi_v = np.percentile(axis_vals, [3, 97])
+    lab = axis_vals > 0.5 * (lo_v + hi_v)  # classes may be very unequal (long fill blocks)
     for _ in range(8):
         if lab.sum() < 2 or (~lab).sum() < 2:
             break
