@@ -215,6 +215,10 @@ def find_canopy(bgr: NDArray[np.uint8]) -> tuple[CanopyFrame, NDArray[np.bool_],
             f"(inliers {inliers:.0%}, axes {ax[0]:.0f}x{ax[1]:.0f} px)"
         )
     frame = affine_frame(rim)
+    outer = _band_outside(fg, frame)
+    if outer is not None:  # the outline found was the disk: the band lies outside it
+        rim = outer
+        frame = affine_frame(rim)
     for _ in range(2):
         inner = _gap_ellipse(fg, frame)
         if inner is None:
@@ -246,6 +250,36 @@ def _sample(img: NDArray, frame: CanopyFrame, pts: NDArray, scale: float = 1.0, 
     inter = cv2.INTER_LINEAR if interp is None else interp
     out = cv2.remap(img, mx, my, inter, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
     return out.reshape(n_pad, *img.shape[2:])[:n]
+
+
+def _band_outside(fg: NDArray[np.bool_], frame: CanopyFrame) -> Ellipse | None:
+    """If a ring of foreground lies just outside the rim found (the band beyond the gap, when
+    the band was not joined to the disk), fit and return its outer edge."""
+    radii = np.linspace(1.02, 1.45, 44)
+    n_a = 360
+    ang = np.linspace(0, 2 * np.pi, n_a, endpoint=False)
+    vals = _sample(fg.astype(np.uint8) * 255, frame, _polar_points(radii, ang), interp=0).reshape(len(radii), n_a) > 127
+    pts = []
+    for j in range(n_a):
+        col = vals[:, j]
+        on = np.nonzero(col[:20])[0]  # the band must start within 1.2 R
+        if on.size == 0:
+            continue
+        i = on[0]
+        k = i
+        while k < len(radii) and col[k]:
+            k += 1
+        if 3 <= k - i <= 25 and k < len(radii):
+            r_out = radii[k - 1]
+            pts.append((r_out * np.sin(ang[j]), -r_out * np.cos(ang[j])))
+    if len(pts) < 0.5 * n_a:
+        return None
+    try:
+        ell, inl = fit_ellipse_robust(frame.to_image(np.asarray(pts)), min_tol=0.01)
+    except ValueError:
+        return None
+    ratio = ell.mean_radius / frame.rim.mean_radius
+    return ell if inl >= 0.5 and 1.05 < ratio < 1.45 else None
 
 
 def _gap_ellipse(fg: NDArray[np.bool_], frame: CanopyFrame) -> Ellipse | None:
@@ -507,6 +541,10 @@ def classify_gores(X: NDArray[np.float64], logL: NDArray[np.float64]) -> tuple[N
     sig = max(sig, 0.06)
     gain = 0.5 / sig**2
     ts = (X - mw) @ d / dd  # per sample
+    # trimmed: drop the 40 % of samples farthest from the gore's median (suspension lines, stains)
+    n_keep = max(1, round(0.6 * ts.shape[2]))
+    order = np.argsort(np.abs(ts - np.median(ts, axis=2, keepdims=True)), axis=2)[..., :n_keep]
+    ts = np.take_along_axis(ts, order, axis=2)
     logit_s = np.clip(gain * (ts - 0.5), -8.0, 8.0)
     p = (1.0 / (1.0 + np.exp(-logit_s))).mean(axis=2)
     p = np.clip(p, 1.0 / (1.0 + np.exp(8.0)), 1.0 / (1.0 + np.exp(-8.0)))
