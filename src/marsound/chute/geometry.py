@@ -1,0 +1,173 @@
+"""Canopy geometry under perspective: ellipses, conics, the concentric-circle pencil.
+
+A circle seen under perspective is an ellipse whose centre is *not* the image of the circle's
+centre. With two concentric circles (the canopy rim and the inner edge of the gap) the true
+projected centre is the eigenvector of ``C1⁻¹·C2`` with the distinct eigenvalue, and the
+vanishing line is its polar ``C1·c`` (reference ``parachute-code.md`` §4.2; Kim, Gurdjos &
+Kweon, "Geometric and algebraic constraints of projected concentric circles", PAMI 2005;
+ringgrid "Projective Center Recovery"). Rectifying that line and mapping the rim to the unit
+circle gives the homography from the canopy plane to the image, up to a rotation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+
+@dataclass(frozen=True)
+class Ellipse:
+    """``centre`` (x, y) px, full axes (width, height) px and ``angle_deg`` as in ``cv2.fitEllipse``."""
+
+    centre: tuple[float, float]
+    axes: tuple[float, float]
+    angle_deg: float
+
+    @property
+    def mean_radius(self) -> float:
+        return 0.25 * (self.axes[0] + self.axes[1])
+
+    def shape_matrix(self) -> NDArray[np.float64]:
+        """M with ``(x - c)ᵀ M (x - c) = 1`` on the ellipse."""
+        t = np.radians(self.angle_deg)
+        r = np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
+        a, b = self.axes[0] / 2.0, self.axes[1] / 2.0
+        return r @ np.diag([1.0 / a**2, 1.0 / b**2]) @ r.T
+
+    def conic(self) -> NDArray[np.float64]:
+        """3×3 symmetric conic matrix (``xᵀ C x = 0`` for homogeneous points on the ellipse)."""
+        m = self.shape_matrix()
+        c = np.asarray(self.centre, dtype=float)
+        mc = m @ c
+        return np.block([[m, -mc[:, None]], [-mc[None, :], np.array([[c @ mc - 1.0]])]])
+
+    def normalised_radius(self, pts: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Sqrt of ``(x - c)ᵀ M (x - c)`` (1 on the ellipse) for points (n, 2)."""
+        d = pts - np.asarray(self.centre)
+        return np.sqrt(np.einsum("ni,ij,nj->n", d, self.shape_matrix(), d))
+
+
+def fit_ellipse_robust(
+    pts: NDArray[np.float64], *, iterations: int = 4, min_tol: float = 0.015
+) -> tuple[Ellipse, float]:
+    """Fit an ellipse to points, rejecting outliers (occluders, lines) by radial residual.
+
+    Returns the ellipse and the inlier fraction.
+    """
+    import cv2
+
+    pts = np.asarray(pts, dtype=np.float64)
+    keep = np.ones(len(pts), dtype=bool)
+    ell = None
+    for _ in range(iterations):
+        if keep.sum() < 6:
+            break
+        (cx, cy), (w, h), ang = cv2.fitEllipseDirect(pts[keep].astype(np.float32))
+        if not (np.isfinite([cx, cy, w, h, ang]).all() and w > 0 and h > 0):
+            break
+        ell = Ellipse((float(cx), float(cy)), (float(w), float(h)), float(ang))
+        res = ell.normalised_radius(pts) - 1.0
+        mad = float(np.median(np.abs(res[keep] - np.median(res[keep])))) * 1.4826
+        tol = max(min_tol, 3.0 * mad)
+        new = np.abs(res) < tol
+        if np.array_equal(new, keep):
+            break
+        keep = new
+    if ell is None:
+        raise ValueError("ellipse fit failed")
+    return ell, float(keep.mean())
+
+
+@dataclass(frozen=True)
+class CanopyFrame:
+    """Homography ``G`` mapping canonical canopy coordinates (rim = unit circle; x right, y down) to image pixels."""
+
+    G: NDArray[np.float64]
+    rim: Ellipse
+    inner: Ellipse | None
+    projective: bool
+
+    def to_image(self, u: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Canonical points (n, 2) → image points (n, 2)."""
+        h = np.column_stack([u, np.ones(len(u))]) @ self.G.T
+        return h[:, :2] / h[:, 2:3]
+
+    def to_canonical(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
+        h = np.column_stack([x, np.ones(len(x))]) @ np.linalg.inv(self.G).T
+        return h[:, :2] / h[:, 2:3]
+
+    @property
+    def centre_px(self) -> tuple[float, float]:
+        c = self.G[:, 2]
+        return (float(c[0] / c[2]), float(c[1] / c[2]))
+
+
+def affine_frame(rim: Ellipse) -> CanopyFrame:
+    """Frame from the rim ellipse only (affine: exact for a head-on or distant canopy)."""
+    m = rim.shape_matrix()
+    a = np.linalg.cholesky(m).T  # m = aᵀ a, u = a (x - c)
+    ainv = np.linalg.inv(a)
+    g = np.eye(3)
+    g[:2, :2] = ainv
+    g[:2, 2] = rim.centre
+    return CanopyFrame(g, rim, None, False)
+
+
+def projective_frame(rim: Ellipse, inner: Ellipse) -> CanopyFrame | None:
+    """Frame from two images of concentric circles (rim and an inner circle), or None if degenerate."""
+    o = np.asarray(rim.centre, dtype=float)
+    s = rim.mean_radius
+    t = np.array([[s, 0, o[0]], [0, s, o[1]], [0, 0, 1.0]])  # normalised -> pixel
+    c1 = t.T @ rim.conic() @ t
+    c2 = t.T @ inner.conic() @ t
+    try:
+        w, v = np.linalg.eig(np.linalg.solve(c1, c2))
+    except np.linalg.LinAlgError:
+        return None
+    w = np.real(w)
+    gaps = [min(abs(w[i] - w[j]) for j in range(3) if j != i) for i in range(3)]
+    i = int(np.argmax(gaps))
+    if gaps[i] < 0.05 * np.max(np.abs(w)):
+        return None
+    c = np.real(v[:, i])
+    if abs(c[2]) < 1e-12:
+        return None
+    c = c / c[2]
+    if np.hypot(c[0], c[1]) > 0.5:  # the centre must lie well inside the rim
+        return None
+    line = c1 @ c
+    if abs(line[2]) < 1e-12:
+        return None
+    line = line / line[2]
+    hp = np.array([[1.0, 0, 0], [0, 1.0, 0], line])
+    hpi = np.linalg.inv(hp)
+    c1p = hpi.T @ c1 @ hpi
+    m = c1p[:2, :2]
+    mv = c1p[:2, 2]
+    k = c1p[2, 2]
+    try:
+        cp = -np.linalg.solve(m, mv)
+    except np.linalg.LinAlgError:
+        return None
+    scale = cp @ m @ cp - k
+    if scale <= 0:
+        return None
+    mn = m / scale
+    try:
+        a = np.linalg.cholesky(mn).T
+    except np.linalg.LinAlgError:
+        return None
+    aff = np.eye(3)
+    aff[:2, :2] = np.linalg.inv(a)
+    aff[:2, 2] = cp
+    g = t @ hpi @ aff
+    g = g / g[2, 2]
+    frame = CanopyFrame(g, rim, inner, True)
+    # sanity: the canonical centre maps to c and the rim maps onto the rim
+    ang = np.linspace(0, 2 * np.pi, 16, endpoint=False)
+    pts = frame.to_image(np.column_stack([np.sin(ang), -np.cos(ang)]))
+    if np.max(np.abs(rim.normalised_radius(pts) - 1.0)) > 0.02:
+        return None
+    return frame

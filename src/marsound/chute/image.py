@@ -1,0 +1,598 @@
+"""Read a parachute code from a photo: find the canopy, unwrap it, classify gores, decode.
+
+Pipeline (reference ``shared/reference/parachute-code.md`` §4.1-§4.7):
+
+1. **Canopy mask**: pixels far (CIELAB) from the colours of the image border (the sky), the
+   largest blob with holes filled; its outline gives the rim ellipse (robust fit rejecting
+   occluders and lines).
+2. **Perspective**: the see-through gap gives a second, concentric ellipse; the pencil of the
+   two conics gives the projected centre and the vanishing line, hence a homography from the
+   canopy plane to the image (:mod:`marsound.chute.geometry`). Without a usable gap the rim
+   alone gives an affine frame.
+3. **Unwrap** the canopy in polar coordinates by sampling (``cv2.remap``) exactly where needed.
+4. **Ring radii**: the disk between vent and gap is split into its three rings by a
+   least-squares segmentation of the angular colour profiles of successive radii (rows inside a
+   ring look alike, the saw-tooth seams separate them); the band lies between gap and rim.
+5. **Gore phase**: phase of the 80th angular harmonic of the colour-edge energy.
+6. **Colour**: per-gore medians over the central half of each gore and ring (avoiding seams,
+   saw-teeth and suspension lines) in intensity-free chromaticity; two-class clustering with a
+   linear discriminant turns each gore into a soft probability of red. Gores whose colour or
+   brightness fits neither class (occluders) become erasures (P = 0.5).
+7. **Decode** with :func:`marsound.chute.decode_bits.decode_soft`, which tries both directions
+   and every rotation; ``clockwise`` means the image is a view from below.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from marsound.chute import spec
+from marsound.chute.decode_bits import CLOCKWISE, Decoded, decode_soft
+from marsound.chute.geometry import CanopyFrame, Ellipse, affine_frame, fit_ellipse_robust, projective_frame
+from marsound.errors import FileFormatError, MarsoundError
+
+DETECT_MAX_SIDE = 512
+SAMPLE_MAX_SIDE = 1400
+N_ANGLES = spec.N_GORES * 8
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".jpe", ".bmp", ".tif", ".tiff", ".webp", ".ppm", ".pgm", ".pnm", ".jp2")
+
+
+class NoCanopyError(MarsoundError):
+    """The image holds no readable parachute canopy."""
+
+
+@dataclass
+class CanopyReading:
+    """What the image decoder measured, before the grammar decoding.
+
+    ``p_red`` has shape (4, 80): disk rings 1-3 and the band, gores numbered clockwise in the
+    image starting at the gore boundary ``phase_deg`` (angle from 12 o'clock, clockwise).
+    """
+
+    p_red: NDArray[np.float64]
+    frame: CanopyFrame
+    ring_radii: list[tuple[float, float]]
+    phase_deg: float
+    gore_strength: float
+    erased: int
+    scale: float = 1.0
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImageDecode:
+    """Result of :func:`decode_image`: the message and the measurements behind it."""
+
+    decoded: Decoded
+    reading: CanopyReading
+
+    def to_json(self) -> dict:
+        d = self.decoded.to_json()
+        d["rings"] = [r for r in d["rings"] if r["kind"] != "blank"]
+        d["view"] = "below" if self.decoded.direction == CLOCKWISE else "above (or mirrored)"
+        fr = self.reading.frame
+        d["canopy"] = {
+            "centre_px": [round(v / self.reading.scale, 2) for v in fr.centre_px],
+            "rim_axes_px": [round(v / self.reading.scale, 2) for v in fr.rim.axes],
+            "rim_angle_deg": round(fr.rim.angle_deg, 2),
+            "perspective": fr.projective,
+            "gore_phase_deg": round(self.reading.phase_deg, 3),
+            "gore_strength": round(self.reading.gore_strength, 3),
+            "erased_gores": self.reading.erased,
+            "notes": self.reading.notes,
+        }
+        return d
+
+
+# ----------------------------------------------------------------------------- loading
+
+
+def load_image(path: str | Path) -> NDArray[np.uint8]:
+    """Read an image file as BGR uint8 (alpha composited on black; 16-bit scaled down).
+
+    Raises
+    ------
+    FileFormatError
+        Missing, empty or undecodable file.
+    """
+    import cv2
+
+    path = Path(path)
+    try:
+        data = np.fromfile(path, dtype=np.uint8)
+    except OSError as exc:
+        raise FileFormatError(f"{path}: cannot read ({exc.strerror})") from None
+    if data.size == 0:
+        raise FileFormatError(f"{path}: empty file")
+    img = cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
+    if img is None:
+        raise FileFormatError(f"{path}: not an image OpenCV can decode")
+    return as_bgr8(img)
+
+
+def as_bgr8(img: NDArray) -> NDArray[np.uint8]:
+    """Normalise a decoded array (gray, BGR, BGRA; 8 or 16 bit) to BGR uint8."""
+    import cv2
+
+    if img.dtype == np.uint16:
+        img = (img / 257.0).round().astype(np.uint8)
+    elif img.dtype != np.uint8:
+        img = np.clip(img, 0, 255).astype(np.uint8)
+    if img.ndim == 2:
+        return cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
+    if img.shape[2] == 4:
+        a = img[:, :, 3:4].astype(np.float32) / 255.0
+        return (img[:, :, :3].astype(np.float32) * a).round().astype(np.uint8)
+    return np.ascontiguousarray(img[:, :, :3])
+
+
+# ----------------------------------------------------------------------------- canopy
+
+
+def _resize_max(img: NDArray, max_side: int) -> tuple[NDArray, float]:
+    import cv2
+
+    h, w = img.shape[:2]
+    s = min(1.0, max_side / max(h, w))
+    if s >= 1.0:
+        return img, 1.0
+    return cv2.resize(img, (round(w * s), round(h * s)), interpolation=cv2.INTER_AREA), s
+
+
+def foreground_mask(small_bgr: NDArray[np.uint8]) -> NDArray[np.bool_]:
+    """Pixels whose colour differs from the image border's (the sky)."""
+    import cv2
+
+    lab = cv2.cvtColor(cv2.GaussianBlur(small_bgr, (3, 3), 0).astype(np.float32) / 255.0, cv2.COLOR_BGR2Lab)
+    h, w = lab.shape[:2]
+    b = max(2, round(0.012 * min(h, w)))
+    border = np.concatenate(
+        [lab[:b].reshape(-1, 3), lab[-b:].reshape(-1, 3), lab[:, :b].reshape(-1, 3), lab[:, -b:].reshape(-1, 3)]
+    )
+    k = 3
+    crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 10, 0.5)
+    sample = border[:: max(1, len(border) // 4000)].astype(np.float32)
+    _, labels, centres = cv2.kmeans(sample, k, None, crit, 1, cv2.KMEANS_PP_CENTERS)
+    support = np.bincount(labels.ravel(), minlength=k) / len(labels)
+    centres = centres[support >= 0.1]  # a canopy touching the border is a minority of it
+    d2 = None
+    for c in centres:
+        dc = ((lab - c) ** 2).sum(axis=-1)
+        d2 = dc if d2 is None else np.minimum(d2, dc)
+    dist = np.sqrt(d2)
+    border_d = np.min(np.linalg.norm(sample[:, None, :] - centres[None], axis=-1), axis=-1)
+    floor = max(12.0, float(np.percentile(border_d, 90)) * 3.0)
+    d8 = np.clip(dist * (255.0 / max(60.0, float(dist.max()))), 0, 255).astype(np.uint8)
+    otsu, _ = cv2.threshold(d8, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    thr = min(floor, max(12.0, otsu * max(60.0, float(dist.max())) / 255.0 * 0.6))
+    return dist > thr
+
+
+def find_canopy(bgr: NDArray[np.uint8]) -> tuple[CanopyFrame, NDArray[np.bool_], float]:
+    """Locate the canopy; returns (frame in pixels of the detection image, its mask, scale).
+
+    Raises
+    ------
+    NoCanopyError
+        No large elliptic foreground object.
+    """
+    import cv2
+
+    small, scale = _resize_max(bgr, DETECT_MAX_SIDE)
+    fg = foreground_mask(small)
+    m8 = fg.astype(np.uint8) * 255
+    m8 = cv2.morphologyEx(m8, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    # fill holes (vent, gap, the disk inside the band): background not connected to the border
+    _, lab_bg = cv2.connectedComponents((m8 == 0).astype(np.uint8), connectivity=4)
+    edge_labels = np.unique(np.concatenate([lab_bg[0], lab_bg[-1], lab_bg[:, 0], lab_bg[:, -1]]))
+    outside = np.isin(lab_bg, edge_labels[edge_labels > 0])
+    filled = (~outside).astype(np.uint8) * 255
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(filled, connectivity=8)
+    if n <= 1:
+        raise NoCanopyError("no canopy found: nothing stands out from the background")
+    big = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    blob = (labels == big).astype(np.uint8) * 255
+    h, w = blob.shape
+    if stats[big, cv2.CC_STAT_AREA] < 0.01 * h * w:
+        raise NoCanopyError("no canopy found: no large object in the image")
+    contours, _ = cv2.findContours(blob, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    outline = max(contours, key=len).reshape(-1, 2).astype(np.float64)
+    if len(outline) < 20:
+        raise NoCanopyError("no canopy found: object too small")
+    try:
+        rim, inliers = fit_ellipse_robust(outline)
+    except ValueError:
+        raise NoCanopyError("no canopy found: no elliptic outline") from None
+    ax = sorted(rim.axes)
+    if inliers < 0.4 or ax[0] < 0.25 * ax[1] or ax[0] < 24:
+        raise NoCanopyError(
+            "no canopy found: the largest object is not an ellipse "
+            f"(inliers {inliers:.0%}, axes {ax[0]:.0f}x{ax[1]:.0f} px)"
+        )
+    frame = affine_frame(rim)
+    outer = _band_outside(fg, frame)
+    if outer is not None:  # the outline found was the disk: the band lies outside it
+        rim = outer
+        frame = affine_frame(rim)
+    for _ in range(2):
+        inner = _gap_ellipse(fg, frame)
+        if inner is None:
+            break
+        pf = projective_frame(rim, inner)
+        if pf is None:
+            break
+        frame = pf
+    return frame, fg, scale
+
+
+def _polar_points(radii: NDArray, angles_rad: NDArray, off: NDArray | None = None) -> NDArray[np.float64]:
+    """Canonical points for a (radii × angles) grid about ``off``; angle 0 at 12 o'clock, clockwise."""
+    rr, aa = np.meshgrid(radii, angles_rad, indexing="ij")
+    pts = np.column_stack([(rr * np.sin(aa)).ravel(), (-rr * np.cos(aa)).ravel()])
+    return pts if off is None else pts + off
+
+
+def _sample(img: NDArray, frame: CanopyFrame, pts: NDArray, scale: float = 1.0, interp: int | None = None) -> NDArray:
+    import cv2
+
+    n = len(pts)
+    width = 1024
+    n_pad = -(-n // width) * width
+    xy = np.full((n_pad, 2), -10.0, dtype=np.float32)
+    xy[:n] = frame.to_image(pts) * scale
+    mx = np.ascontiguousarray(xy[:, 0].reshape(-1, width))
+    my = np.ascontiguousarray(xy[:, 1].reshape(-1, width))
+    inter = cv2.INTER_LINEAR if interp is None else interp
+    out = cv2.remap(img, mx, my, inter, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    return out.reshape(n_pad, *img.shape[2:])[:n]
+
+
+def _band_outside(fg: NDArray[np.bool_], frame: CanopyFrame) -> Ellipse | None:
+    """If a ring of foreground lies just outside the rim found (the band beyond the gap, when
+    the band was not joined to the disk), fit and return its outer edge."""
+    radii = np.linspace(1.02, 1.45, 44)
+    n_a = 360
+    ang = np.linspace(0, 2 * np.pi, n_a, endpoint=False)
+    vals = _sample(fg.astype(np.uint8) * 255, frame, _polar_points(radii, ang), interp=0).reshape(len(radii), n_a) > 127
+    pts = []
+    for j in range(n_a):
+        col = vals[:, j]
+        on = np.nonzero(col[:20])[0]  # the band must start within 1.2 R
+        if on.size == 0:
+            continue
+        i = on[0]
+        k = i
+        while k < len(radii) and col[k]:
+            k += 1
+        if 3 <= k - i <= 25 and k < len(radii):
+            r_out = radii[k - 1]
+            pts.append((r_out * np.sin(ang[j]), -r_out * np.cos(ang[j])))
+    if len(pts) < 0.5 * n_a:
+        return None
+    try:
+        ell, inl = fit_ellipse_robust(frame.to_image(np.asarray(pts)), min_tol=0.01)
+    except ValueError:
+        return None
+    ratio = ell.mean_radius / frame.rim.mean_radius
+    return ell if inl >= 0.5 and 1.05 < ratio < 1.45 else None
+
+
+def _gap_ellipse(fg: NDArray[np.bool_], frame: CanopyFrame) -> Ellipse | None:
+    """Fit the gap's inner edge (the disk's outline) from background runs near 0.8 R."""
+    radii = np.linspace(0.55, 0.99, 89)
+    n_a = 360
+    ang = np.linspace(0, 2 * np.pi, n_a, endpoint=False)
+    vals = _sample(fg.astype(np.uint8) * 255, frame, _polar_points(radii, ang), interp=0).reshape(len(radii), n_a) > 127
+    pts_can = []
+    for j in range(n_a):
+        col = vals[:, j]
+        best = None
+        i = 0
+        while i < len(radii):
+            if not col[i]:
+                k = i
+                while k < len(radii) and not col[k]:
+                    k += 1
+                if i > 0 and k < len(radii) and (best is None or k - i > best[1] - best[0]):
+                    best = (i, k)
+                i = k
+            else:
+                i += 1
+        if best is not None and 2 <= best[1] - best[0] <= 30:
+            r_in = 0.5 * (radii[best[0] - 1] + radii[best[0]])
+            pts_can.append((r_in * np.sin(ang[j]), -r_in * np.cos(ang[j])))
+    if len(pts_can) < 0.3 * n_a:
+        return None
+    pts_img = frame.to_image(np.asarray(pts_can))
+    try:
+        ell, inl = fit_ellipse_robust(pts_img, min_tol=0.01)
+    except ValueError:
+        return None
+    if inl < 0.5:
+        return None
+    ratio = ell.mean_radius / frame.rim.mean_radius
+    if not 0.6 < ratio < 0.95:
+        return None
+    return ell
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+def _chroma(bgr: NDArray) -> NDArray[np.float64]:
+    """Intensity-free colour: (log R/G, log B/G)."""
+    x = np.asarray(bgr, dtype=np.float64) + 6.0
+    return np.stack([np.log(x[..., 2] / x[..., 1]), np.log(x[..., 0] / x[..., 1])], axis=-1)
+
+
+def _segment_rows(prof: NDArray[np.float64], n_seg: int, min_len: int) -> list[int]:
+    """Split rows into ``n_seg`` contiguous segments minimising within-segment squared error."""
+    n = len(prof)
+    cs = np.concatenate([np.zeros((1, prof.shape[1])), np.cumsum(prof, axis=0)])
+    cs2 = np.concatenate([[0.0], np.cumsum((prof**2).sum(axis=1))])
+
+    def sse(i: int, j: int) -> float:
+        s = cs[j] - cs[i]
+        return float(cs2[j] - cs2[i] - (s @ s) / (j - i))
+
+    inf = float("inf")
+    cost = np.full((n_seg + 1, n + 1), inf)
+    arg = np.zeros((n_seg + 1, n + 1), dtype=int)
+    cost[0, 0] = 0.0
+    for k in range(1, n_seg + 1):
+        for j in range(k * min_len, n + 1):
+            for i in range((k - 1) * min_len, j - min_len + 1):
+                if cost[k - 1, i] == inf:
+                    continue
+                c = cost[k - 1, i] + sse(i, j)
+                if c < cost[k, j]:
+                    cost[k, j] = c
+                    arg[k, j] = i
+    cuts = [n]
+    for k in range(n_seg, 0, -1):
+        cuts.append(arg[k, cuts[-1]])
+    return cuts[::-1]
+
+
+def read_canopy(bgr: NDArray[np.uint8]) -> CanopyReading:
+    """Measure P(red) for every gore of the four ring positions of a canopy image.
+
+    Raises
+    ------
+    NoCanopyError
+        No canopy, or no 80-gore structure on the object found.
+    """
+    import cv2
+
+    frame_d, _fg, s_det = find_canopy(bgr)
+    img, s_smp = _resize_max(bgr, SAMPLE_MAX_SIDE)
+    rel = s_smp / s_det  # detection px -> sampling px
+    img = cv2.GaussianBlur(img, (0, 0), 0.6)
+    notes = [] if frame_d.projective else ["perspective not resolved (no gap ellipse): affine frame"]
+    gap_in = frame_d.inner.mean_radius / frame_d.rim.mean_radius if frame_d.inner is not None else None
+    if frame_d.projective:
+        # radius of the inner circle in canonical units: measure along the 4 axes
+        ang = np.linspace(0, 2 * np.pi, 64, endpoint=False)
+        pts = frame_d.to_canonical(
+            np.asarray(frame_d.inner.centre)
+            + np.column_stack([np.cos(ang), np.sin(ang)])
+            @ np.diag(np.asarray(frame_d.inner.axes) / 2)
+            @ np.array(
+                [
+                    [np.cos(np.radians(frame_d.inner.angle_deg)), np.sin(np.radians(frame_d.inner.angle_deg))],
+                    [-np.sin(np.radians(frame_d.inner.angle_deg)), np.cos(np.radians(frame_d.inner.angle_deg))],
+                ]
+            )
+        )
+        gap_in = float(np.median(np.hypot(pts[:, 0], pts[:, 1])))
+    if gap_in is None:
+        gap_in = spec.GAP_EDGES[0]
+    k = gap_in / spec.GAP_EDGES[0]
+    band = (spec.BAND_EDGES[0] + 0.25 * (spec.BAND_EDGES[1] - spec.BAND_EDGES[0]), 0.975)
+    if gap_in > 0:
+        band = (min(0.95, gap_in + 0.75 * (1 - gap_in) * 0.6 + 0.25 * (1 - gap_in) * 0.4), 0.975)
+
+    # --- polar unwrap of the disk for ring segmentation and gore phase
+    ang = (np.arange(N_ANGLES) + 0.5) * (2 * np.pi / N_ANGLES)
+    r_lo = spec.VENT_RADIUS * k * 1.15
+    radii = np.linspace(r_lo, gap_in * 0.985, 72)
+    polar = _sample(img, frame_d, _polar_points(radii, ang), rel).reshape(len(radii), N_ANGLES, 3)
+    feat = _chroma(polar)
+    band_r = np.linspace(band[0], band[1], 6)
+    polar_b = _sample(img, frame_d, _polar_points(band_r, ang), rel).reshape(len(band_r), N_ANGLES, 3)
+    feat_b = _chroma(polar_b)
+
+    # principal chroma axis of the canopy (red vs white)
+    allf = np.concatenate([feat.reshape(-1, 2), feat_b.reshape(-1, 2)])
+    mu = allf.mean(0)
+    cov = np.cov((allf - mu).T)
+    _, evecs = np.linalg.eigh(cov)
+    axis = evecs[:, -1]
+    if axis[0] < 0:  # red has a larger log R/G
+        axis = -axis
+    f1 = (feat - mu) @ axis  # (rows, angles)
+    f1b = (feat_b - mu) @ axis
+
+    rows = f1 - f1.mean(axis=1, keepdims=True)
+    cuts = _segment_rows(rows, spec.N_DISK_RINGS, max(3, len(radii) // 12))
+    for i_cut, edge_r in enumerate(spec.DISK_RING_EDGES[1:-1], start=1):
+        nominal = int(np.argmin(np.abs(radii - edge_r * k)))
+        if abs(radii[min(cuts[i_cut], len(radii) - 1)] - edge_r * k) > 0.06:  # e.g. two plain rings side by side
+            cuts[i_cut] = nominal
+    ring_radii = []
+    for i_ring, (a, b) in enumerate(itertools.pairwise(cuts)):
+        ln = b - a
+        f_lo, f_hi = (0.45, 0.8) if i_ring == 0 else (0.25, 0.75)  # ring 1: its wider outer part
+        lo, hi = a + round(f_lo * ln), a + max(round(f_hi * ln), round(f_lo * ln) + 1)
+        ring_radii.append((float(radii[lo]), float(radii[min(hi, len(radii) - 1)])))
+    ring_radii.append(band)
+
+    # --- gore phase from the 80th harmonic of angular edge energy
+    theta_edge = ang + np.pi / N_ANGLES
+    carrier = np.exp(-1j * spec.N_GORES * theta_edge)
+    ring_rows = [(a + (b - a) // 4, b - (b - a) // 4 + 1) for a, b in itertools.pairwise(cuts)]
+
+    def edges(f_disk: NDArray) -> list[NDArray]:
+        profs = [np.median(f_disk[a:b], axis=0) for a, b in ring_rows] + [np.median(f1b[1:-1], axis=0)]
+        return [np.abs(np.roll(pr, -1) - pr) for pr in profs]
+
+    edge_k = edges(f1)
+    edge = np.sum(edge_k, axis=0)
+    spec_all = np.fft.rfft(edge)
+    z = np.sum(edge * carrier)
+    neigh = np.abs(spec_all[np.r_[40:76, 85:160]])
+    strength = float(np.abs(z) / (np.median(neigh) + 1e-9))
+    if strength < 4.0:
+        raise NoCanopyError(f"no canopy found: no 80-gore pattern on the object (gore strength {strength:.1f} < 4)")
+
+    # --- centre refinement: gore seams are radial, so a centre error e shifts the local gore
+    # phase at angle θ and radius r by (e · t(θ)) / r, t = (cos θ, sin θ): fit e per sector
+    off = np.zeros(2)
+    n_sec = 16
+    sec_theta = (np.arange(n_sec) + 0.5) * 2 * np.pi / n_sec
+    for _ in range(2):
+        rows_a, rows_b, wts = [], [], []
+        for kk, (a, b) in enumerate(ring_rows):
+            r_mid = float(np.mean(radii[a:b]))
+            zs = (edge_k[kk] * carrier).reshape(n_sec, -1).sum(axis=1)
+            delta = -np.angle(zs * np.conj(z)) / spec.N_GORES
+            rows_a.append(np.column_stack([np.cos(sec_theta), np.sin(sec_theta)]))
+            rows_b.append(r_mid * delta)
+            wts.append(np.abs(zs))
+        A = np.concatenate(rows_a)
+        bvec = np.concatenate(rows_b)
+        wv = np.sqrt(np.concatenate(wts))
+        e, *_ = np.linalg.lstsq(A * wv[:, None], bvec * wv, rcond=None)
+        if not np.all(np.isfinite(e)) or np.hypot(*e) > 0.05:
+            break
+        off = off + e
+        polar = _sample(img, frame_d, _polar_points(radii, ang, off), rel).reshape(len(radii), N_ANGLES, 3)
+        f1 = (_chroma(polar) - mu) @ axis
+        edge_k = edges(f1)
+        z = np.sum(np.sum(edge_k, axis=0) * carrier)
+        if np.hypot(*e) < 0.002:
+            break
+    phase = (-np.angle(z) / spec.N_GORES) % (2 * np.pi / spec.N_GORES)
+
+    # --- per-gore colour samples: central half of each gore and ring
+    gd = 2 * np.pi / spec.N_GORES
+    fr_a = np.array([-0.25, -0.125, 0.0, 0.125, 0.25])
+    gore_c = phase + (np.arange(spec.N_GORES) + 0.5) * gd
+    ga = (gore_c[:, None] + fr_a[None, :] * gd).ravel()
+    cols = []
+    lum = []
+    for r0, r1 in ring_radii:
+        rr = np.linspace(r0, r1, 5)
+        smp = _sample(img, frame_d, _polar_points(rr, ga, off if rr[0] < band[0] else None), rel).reshape(
+            len(rr), spec.N_GORES, len(fr_a), 3
+        )
+        smp = smp.transpose(1, 0, 2, 3).reshape(spec.N_GORES, -1, 3).astype(np.float64)
+        c = _chroma(smp)  # (80, 25, 2)
+        cols.append(c)
+        lum.append(np.median(smp.sum(-1), axis=1))
+    X = np.stack(cols)  # (4, 80, 25, 2) chroma of every sample
+    Lm = np.log(np.stack(lum) + 3.0)  # (4, 80)
+    p_red, erased = classify_gores(X, Lm)
+    return CanopyReading(p_red, frame_d, ring_radii, float(np.degrees(phase)), strength, erased, s_det, notes)
+
+
+def classify_gores(X: NDArray[np.float64], logL: NDArray[np.float64]) -> tuple[NDArray[np.float64], int]:
+    """Two-class soft classification of per-gore chroma samples ``X`` (rings, 80, samples, 2) into P(red).
+
+    The classes are found on per-gore medians (iterated linear discriminant; red is the class
+    with the larger log(R/G)); each sample then gets a soft probability and a gore's P(red) is
+    the mean over its samples, so a gore that straddles a colour edge (blur, a phase or centre
+    error) is uncertain rather than wrong. Gores far from both classes in chroma, or much
+    darker or brighter than their class within the ring (occluders), become 0.5.
+    """
+    med = np.median(X, axis=2)  # (rings, 80, 2)
+    flat = med.reshape(-1, 2)
+    axis_vals = flat[:, 0] - 0.3 * flat[:, 1]
+    lo_v, hi_v = np.percentile(axis_vals, [3, 97])
+    lab = axis_vals > 0.5 * (lo_v + hi_v)  # classes may be very unequal (long fill blocks)
+    for _ in range(8):
+        if lab.sum() < 2 or (~lab).sum() < 2:
+            break
+        mr, mw = flat[lab].mean(0), flat[~lab].mean(0)
+        cov = (np.cov((flat[lab] - mr).T) * lab.sum() + np.cov((flat[~lab] - mw).T) * (~lab).sum()) / len(flat)
+        cov += np.eye(2) * 1e-4
+        w = np.linalg.inv(cov) @ (mr - mw)
+        new = flat @ w - 0.5 * (mr + mw) @ w > 0
+        if np.array_equal(new, lab):
+            break
+        lab = new
+    shape = med.shape[:2]
+    if lab.sum() < 2 or (~lab).sum() < 2:
+        return np.full(shape, 0.5), shape[0] * shape[1]
+    mr, mw = np.median(flat[lab], axis=0), np.median(flat[~lab], axis=0)
+    if mr[0] < mw[0]:
+        lab = ~lab
+        mr, mw = mw, mr
+    d = mr - mw
+    dd = max(float(d @ d), 1e-9)
+    t = (flat - mw) @ d / dd  # 0 at the white centre, 1 at the red centre
+    tr, tw = t[lab], t[~lab]
+    sig = 1.4826 * np.median(np.abs(np.concatenate([tr - np.median(tr), tw - np.median(tw)])))
+    sig = max(sig, 0.06)
+    gain = 0.5 / sig**2
+    ts = (X - mw) @ d / dd  # per sample
+    # trimmed: drop the 40 % of samples farthest from the gore's median (suspension lines, stains)
+    n_keep = max(1, round(0.6 * ts.shape[2]))
+    order = np.argsort(np.abs(ts - np.median(ts, axis=2, keepdims=True)), axis=2)[..., :n_keep]
+    ts = np.take_along_axis(ts, order, axis=2)
+    logit_s = np.clip(gain * (ts - 0.5), -8.0, 8.0)
+    p = (1.0 / (1.0 + np.exp(-logit_s))).mean(axis=2)
+    p = np.clip(p, 1.0 / (1.0 + np.exp(8.0)), 1.0 / (1.0 + np.exp(-8.0)))
+    # outliers: off the red-white line in chroma, or brightness unlike the class in this ring
+    perp = flat - (mw + np.outer(t, d))
+    pdist = (np.linalg.norm(perp, axis=1) / np.sqrt(dd)).reshape(shape)
+    tt = t.reshape(shape)
+    bad = (pdist > 0.6) | (tt < -0.8) | (tt > 1.8)
+    labr = p > 0.5
+    for cls in (True, False):  # brightness against the class over the whole canopy
+        sel = labr == cls
+        if sel.sum() >= 8:
+            bad |= sel & (np.abs(logL - np.median(logL[sel])) > np.log(2.8))
+    for k in range(shape[0]):
+        for cls in (True, False):
+            sel = labr[k] == cls
+            if sel.sum() >= 4:
+                m = np.median(logL[k, sel])
+                bad[k] |= sel & (np.abs(logL[k] - m) > np.log(2.2))
+    p[bad] = 0.5
+    return p, int(bad.sum())
+
+
+def decode_reading(reading: CanopyReading) -> Decoded:
+    """Grammar decoding of a :class:`CanopyReading` (blank ring positions are skipped)."""
+    return decode_soft(reading.p_red, eps=1e-3, blank_threshold=0.1)
+
+
+def decode_array(bgr: NDArray[np.uint8]) -> ImageDecode:
+    """Decode a BGR uint8 image array."""
+    reading = read_canopy(bgr)
+    return ImageDecode(decode_reading(reading), reading)
+
+
+def decode_image(path: str | Path) -> ImageDecode:
+    """Decode the parachute code in an image file (PNG, JPEG, TIFF, BMP, WebP …).
+
+    Raises
+    ------
+    FileFormatError
+        The file is not an image.
+    NoCanopyError
+        No canopy found in the image.
+
+    Examples
+    --------
+    >>> res = decode_image("canopy.png")  # doctest: +SKIP
+    >>> res.decoded.texts  # doctest: +SKIP
+    ['DARE', 'MIGHTY', 'THINGS', '34 11 58 N 118 10 31 W']
+    """
+    return decode_array(load_image(path))

@@ -1,0 +1,67 @@
+"""Video decoding by voting across frames (PyAV-written synthetic clip)."""
+
+import av
+import cv2
+import numpy as np
+import pytest
+from conftest import PERSEVERANCE, SKY_BGR, TEXTS
+
+from marsound.chute.draw import render_array
+from marsound.chute.encode import encode_message
+from marsound.chute.image import NoCanopyError
+from marsound.chute.video import decode_video, vote
+from marsound.errors import FileFormatError
+
+
+def _write_video(path, frames, fps=6):
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("mpeg4", rate=fps)
+        stream.width, stream.height = frames[0].shape[1], frames[0].shape[0]
+        stream.pix_fmt = "yuv420p"
+        stream.bit_rate = 4_000_000
+        for f in frames:
+            for pkt in stream.encode(av.VideoFrame.from_ndarray(f, format="bgr24")):
+                out.mux(pkt)
+        for pkt in stream.encode():
+            out.mux(pkt)
+
+
+def test_spinning_canopy_with_moving_occluder(tmp_path):
+    base = render_array(encode_message(*PERSEVERANCE), size_px=480)
+    frames = []
+    for i in range(5):
+        m = cv2.getRotationMatrix2D((240, 240), 23.0 * i + 3.0, 1.0)
+        f = cv2.warpAffine(base, m, (480, 480), borderValue=SKY_BGR)
+        # a dark blob (the backshell's edge) hides a different part of the canopy in each frame
+        cv2.circle(f, (int(240 + 150 * np.cos(i)), int(240 + 150 * np.sin(i))), 55, (40, 40, 40), -1)
+        frames.append(f)
+    path = tmp_path / "clip.mp4"
+    _write_video(path, frames)
+    res = decode_video(path)
+    j = res.to_json()
+    assert [r["text"] for r in j["rings"]] == TEXTS
+    assert j["frames"]["read"] == 5 and j["frames"]["used"] >= 4
+    assert j["direction"] == "clockwise"
+
+
+def test_vote_aligns_shifts():
+    rng = np.random.default_rng(0)
+    lo = rng.normal(0, 3, (4, 80))
+    p, shifts = vote([lo, np.roll(lo, -7, axis=1), np.roll(lo, 30, axis=1)])
+    assert shifts == [0, 7, 50]
+    assert np.array_equal(p > 0.5, lo > 0)
+
+
+def test_video_without_canopy(tmp_path):
+    frames = [np.full((96, 128, 3), 60 + 10 * i, np.uint8) for i in range(3)]
+    path = tmp_path / "grey.mp4"
+    _write_video(path, frames)
+    with pytest.raises(NoCanopyError, match="no canopy found in any of the 3 frames"):
+        decode_video(path)
+
+
+def test_not_a_video(tmp_path):
+    p = tmp_path / "x.mp4"
+    p.write_bytes(b"\x00" * 100)
+    with pytest.raises(FileFormatError):
+        decode_video(p)
