@@ -16,7 +16,7 @@ from marsound.errors import MarsoundError
 
 app = typer.Typer(
     name="marsound",
-    help="Sound and landing media on Mars: propagation physics, rendering, recordings, landing, parachute codes.",
+    help="Sound on Mars: propagation physics, rendering, rover recordings and parachute codes.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
