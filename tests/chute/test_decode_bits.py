@@ -125,3 +125,18 @@ def test_blank_ring_soft():
 def test_bad_bit_strings(strings, fragment):
     with pytest.raises(InvalidParameterError, match=fragment):
         decode_bit_strings(strings)
+
+
+def test_confidence_calibrated_by_structural_errors():
+    """A ring read one gore off over two slots (misregistration) must not come out confident."""
+    from marsound.chute.encode import encode_message
+
+    ring = encode_message(["GAZE"])[0].bits.astype(float)
+    clean = decode_soft(ring[None] * 0.998 + 0.001)
+    assert clean.texts == ["GAZE"] and clean.confidence > 0.9
+    bad = ring.copy()
+    bad[3 + 5] = 0.0  # G (0000111) read as E (0000101): a clean-looking wrong data gore ...
+    bad[[11, 20, 31]] = 1.0  # ... and separators read red nearby: the ring is misregistered
+    res = decode_soft(bad[None] * 0.998 + 0.001)
+    assert res.texts[0].replace("?", "E") == "EAZE"  # the wrong reading is possible ...
+    assert res.confidence < 0.5 and not res.rings[0].readable  # ... but never confident

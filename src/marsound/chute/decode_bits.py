@@ -12,7 +12,10 @@ the spiral rule (§1.4) as a soft prior, solved jointly by dynamic programming o
 
 Confidences are posteriors under the model: per slot (best value vs the other allowed
 values), per ring (chosen structure among all starts, lengths and kinds, times its slots) and
-for the direction.
+for the direction. They are calibrated per ring: the gore error rate is estimated from the
+parse's separators and fill (gores the grammar fixes) and used instead of ``eps`` for that
+ring's confidences, so a misregistered or badly measured ring cannot report near-certain
+symbols even when its data bits look clean.
 """
 
 from __future__ import annotations
@@ -197,6 +200,31 @@ def _slot_posteriors(vals_row: NDArray, allowed: NDArray, n: int) -> list[float]
     return out
 
 
+def _ring_error_rate(p_read: NDArray[np.float64], start: int, values: list[int], eps: float) -> float:
+    """Gore error rate of a ring estimated from its parse's structural gores.
+
+    ``p_read`` is P(red) in reading order. The separators of every symbol and the fill after
+    the last one are fixed by the parse, so their mean disagreement with the measurement
+    (``|p - bit|``, soft) estimates the flip probability of any gore of this ring, independently
+    of the data bits (which the parse fits to the measurement and so cannot check). Returns
+    ``max(eps, Σ |p - bit| / n_checked)``.
+    """
+    expected = np.zeros(_N)
+    data = np.zeros(_N, dtype=bool)
+    pos = 0
+    for v in values:
+        expected[pos + spec.SEP_GORES : pos + spec.SLOT_GORES] = _BITS[v]
+        data[pos + spec.SEP_GORES : pos + spec.SLOT_GORES] = True
+        pos += spec.SLOT_GORES
+    if pos < _N:
+        expected[pos + spec.SEP_GORES :] = 1.0
+    idx = (start + np.arange(_N)) % _N
+    q = p_read[idx]
+    checked = ~data
+    miss = float(np.abs(q[checked] - expected[checked]).sum())
+    return max(eps, miss / checked.sum())
+
+
 def _logsumexp(a: NDArray) -> float:
     a = np.asarray(a, dtype=float).ravel()
     a = a[np.isfinite(a)]
@@ -285,6 +313,14 @@ def decode_soft(
         kind = _KINDS[kind_i]
         _, best_v, ll = r["kinds"][kind]
         values = [int(v) for v in best_v[s, :n]]
+        # calibration: the separators and the fill are known once the parse is chosen; their
+        # disagreement with the measurement estimates this ring's gore error rate, which then
+        # replaces eps in the confidences (a misregistered or badly measured ring cannot
+        # claim near-certain symbols)
+        eps_k = _ring_error_rate(p[k][chosen["order"]], s, values, eps)
+        if eps_k > eps:
+            t_k = _parse_tables(p[k][chosen["order"]], eps_k)
+            r = dict(r, t=t_k, stack=np.stack([_kind_scores(t_k, kd)[0] for kd in _KINDS]))
         # structural posterior of this ring given the chosen previous ring (spiral prior included)
         prior = np.zeros(_N)
         if prev_next is not None:
