@@ -67,6 +67,17 @@ def warn_if_invalid(model: PropagationModel, atmosphere: Atmosphere, frequency_h
         )
 
 
+def classical_diffusivity_pa_s(atmosphere: Atmosphere) -> float:
+    """Viscothermal coefficient ``(4/3) mu + (gamma_inf - 1) kappa / c_p`` [Pa s] (reference §1.4).
+
+    Frozen-vibration gamma and c_p (per unit mass). ``omega^2 D / (2 rho c^3)`` is the
+    classical absorption; the molecular model puts ``i omega D`` into its complex modulus.
+    """
+    atm = atmosphere
+    cp_mass = atm.cp_frozen_j_mol_k / atm.molar_mass_kg_mol
+    return 4.0 / 3.0 * atm.viscosity_pa_s + (atm.gamma_frozen - 1.0) * atm.thermal_conductivity_w_m_k / cp_mass
+
+
 def classical_absorption(frequency_hz: FloatArray, atmosphere: Atmosphere) -> FloatArray:
     """Classical (viscous + thermal conduction) absorption [Np/m], reference §1.4.
 
@@ -77,9 +88,7 @@ def classical_absorption(frequency_hz: FloatArray, atmosphere: Atmosphere) -> Fl
     atm = atmosphere
     omega = 2.0 * np.pi * frequency_hz
     c = atm.sound_speed_high_m_s
-    cp_mass = atm.cp_frozen_j_mol_k / atm.molar_mass_kg_mol
-    d = 4.0 / 3.0 * atm.viscosity_pa_s + (atm.gamma_frozen - 1.0) * atm.thermal_conductivity_w_m_k / cp_mass
-    return omega**2 * d / (2.0 * atm.density_kg_m3 * c**3)
+    return omega**2 * classical_diffusivity_pa_s(atm) / (2.0 * atm.density_kg_m3 * c**3)
 
 
 def rotational_absorption(frequency_hz: FloatArray, atmosphere: Atmosphere) -> FloatArray:

@@ -55,6 +55,26 @@ RATE_CONSTANTS: dict[str, tuple[float, float]] = {
 _DEFAULT_PARTNER = "N2"
 
 
+def co2_viscosity_pa_s(temperature_k: float) -> float:
+    """B&C's CO2 Sutherland viscosity ``1.49e-6 sqrt(T) / (1 + 217/T)`` [Pa s]."""
+    t = temperature_k
+    return float(SUTHERLAND_BETA * np.sqrt(t) / (1.0 + SUTHERLAND_S_K / t))
+
+
+def co2_vibrational_rate_per_s(atmosphere: Atmosphere) -> float:
+    """B&C collision rate ``k = sum_j X_j A_j (p/mu) exp(-B_j T^-1/3)`` of the CO2 bending mode [1/s].
+
+    Partners without a B&C constant are taken as N2 (see the module docstring).
+    """
+    t, p = atmosphere.temperature_k, atmosphere.pressure_pa
+    p_over_mu = p / co2_viscosity_pa_s(t)
+    k = 0.0
+    for name, x in atmosphere.composition.items():
+        a, b = RATE_CONSTANTS.get(name, RATE_CONSTANTS[_DEFAULT_PARTNER])
+        k += x * a * p_over_mu * np.exp(-b * t ** (-1.0 / 3.0))
+    return float(k)
+
+
 @dataclass(frozen=True)
 class _State:
     mu: float
@@ -84,9 +104,9 @@ class BassChambersModel:
     name: str = "bass-chambers"
 
     def _state(self, atm: Atmosphere) -> _State:
-        t, p = atm.temperature_k, atm.pressure_pa
+        t = atm.temperature_k
         x_co2 = atm.mole_fraction("CO2")
-        mu = SUTHERLAND_BETA * np.sqrt(t) / (1.0 + SUTHERLAND_S_K / t)
+        mu = co2_viscosity_pa_s(t)
         e = np.exp(-THETA_BEND_K / t)
         c_prime = 2.0 * R * x_co2 * (THETA_BEND_K / t) ** 2 * e / (1.0 - e) ** 2
         cv = 1.5 * R + 0.98 * R + c_prime
@@ -96,11 +116,7 @@ class BassChambersModel:
         c = float(np.sqrt(gamma * R * t / m))
         cv_inf, cp_inf = 2.5 * R, 3.5 * R
         c_inf = float(np.sqrt(cp_inf / cv_inf * R * t / m))
-        k = 0.0
-        for name, x in atm.composition.items():
-            a, b = RATE_CONSTANTS.get(name, RATE_CONSTANTS[_DEFAULT_PARTNER])
-            k += x * a * (p / mu) * np.exp(-b * t ** (-1.0 / 3.0))
-        k *= self.rate_scale
+        k = co2_vibrational_rate_per_s(atm) * self.rate_scale
         tau_vt = 1.0 / (k * (1.0 - e))
         tau_vs = cp_inf / cp * tau_vt
         f_r = 1.0 / (2.0 * np.pi * tau_vs)

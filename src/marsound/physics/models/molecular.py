@@ -55,7 +55,7 @@ from marsound.physics.constants import GAS_CONSTANT as R
 from marsound.physics.constants import STANDARD_PRESSURE_PA
 from marsound.physics.models import bass_chambers as bc
 from marsound.physics.models import iso9613
-from marsound.physics.models.base import ComplexArray, FloatArray
+from marsound.physics.models.base import ComplexArray, FloatArray, classical_diffusivity_pa_s
 from marsound.physics.species import get_species
 
 #: Order-of-magnitude V-T relaxation p*tau of H2O with any partner [atm s] (see module docstring).
@@ -106,11 +106,7 @@ class MolecularModel:
             if cv < _NEGLIGIBLE_CV * R:
                 continue
             if name == "CO2":
-                mu = bc.SUTHERLAND_BETA * np.sqrt(t) / (1.0 + bc.SUTHERLAND_S_K / t)
-                k = 0.0
-                for partner, x in atm.composition.items():
-                    a, b = bc.RATE_CONSTANTS.get(partner, bc.RATE_CONSTANTS["N2"])
-                    k += x * a * (p / mu) * np.exp(-b * t ** (-1.0 / 3.0))
+                k = bc.co2_vibrational_rate_per_s(atm)
                 tau = 1.0 / (k * (1.0 - np.exp(-bc.THETA_BEND_K / t)))
             elif name in ("O2", "N2"):
                 h = 100.0 * atm.mole_fraction("H2O")
@@ -151,8 +147,7 @@ class MolecularModel:
 
     # ------------------------------------------------------------------ wavenumber
     def _viscothermal_d(self, atm: Atmosphere) -> float:
-        cp_mass = atm.cp_frozen_j_mol_k / atm.molar_mass_kg_mol
-        d = 4.0 / 3.0 * atm.viscosity_pa_s + (atm.gamma_frozen - 1.0) * atm.thermal_conductivity_w_m_k / cp_mass
+        d = classical_diffusivity_pa_s(atm)
         if self.include_rotational:
             d += atm.rotational_bulk_viscosity_pa_s
         return d
