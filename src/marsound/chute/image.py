@@ -252,13 +252,25 @@ def _sample(img: NDArray, frame: CanopyFrame, pts: NDArray, scale: float = 1.0, 
     return out.reshape(n_pad, *img.shape[2:])[:n]
 
 
+def _polar_mask(
+    fg: NDArray[np.bool_], frame: CanopyFrame, radii: NDArray[np.float64], n_angles: int = 360
+) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """Sample a foreground mask on a polar grid of the canopy frame (nearest neighbour).
+
+    Returns the angles and a (len(radii), n_angles) boolean array.
+    """
+    ang = np.linspace(0, 2 * np.pi, n_angles, endpoint=False)
+    pts = _polar_points(radii, ang)
+    vals = _sample(fg.astype(np.uint8) * 255, frame, pts, interp=0).reshape(len(radii), n_angles) > 127
+    return ang, vals
+
+
 def _band_outside(fg: NDArray[np.bool_], frame: CanopyFrame) -> Ellipse | None:
     """If a ring of foreground lies just outside the rim found (the band beyond the gap, when
     the band was not joined to the disk), fit and return its outer edge."""
     radii = np.linspace(1.02, 1.45, 44)
-    n_a = 360
-    ang = np.linspace(0, 2 * np.pi, n_a, endpoint=False)
-    vals = _sample(fg.astype(np.uint8) * 255, frame, _polar_points(radii, ang), interp=0).reshape(len(radii), n_a) > 127
+    ang, vals = _polar_mask(fg, frame, radii)
+    n_a = ang.size
     pts = []
     for j in range(n_a):
         col = vals[:, j]
@@ -285,9 +297,8 @@ def _band_outside(fg: NDArray[np.bool_], frame: CanopyFrame) -> Ellipse | None:
 def _gap_ellipse(fg: NDArray[np.bool_], frame: CanopyFrame) -> Ellipse | None:
     """Fit the gap's inner edge (the disk's outline) from background runs near 0.8 R."""
     radii = np.linspace(0.55, 0.99, 89)
-    n_a = 360
-    ang = np.linspace(0, 2 * np.pi, n_a, endpoint=False)
-    vals = _sample(fg.astype(np.uint8) * 255, frame, _polar_points(radii, ang), interp=0).reshape(len(radii), n_a) > 127
+    ang, vals = _polar_mask(fg, frame, radii)
+    n_a = ang.size
     pts_can = []
     for j in range(n_a):
         col = vals[:, j]
