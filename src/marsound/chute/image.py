@@ -505,22 +505,51 @@ def read_canopy(bgr: NDArray[np.uint8]) -> CanopyReading:
         smp = smp.transpose(1, 0, 2, 3).reshape(spec.N_GORES, -1, 3).astype(np.float64)
         c = _chroma(smp)  # (80, 25, 2)
         cols.append(c)
-        lum.append(np.median(smp.sum(-1), axis=1))
+        lum.append(smp.sum(-1))
     X = np.stack(cols)  # (4, 80, 25, 2) chroma of every sample
-    Lm = np.log(np.stack(lum) + 3.0)  # (4, 80)
-    p_red, erased = classify_gores(X, Lm)
+    logL = np.log(np.stack(lum) + 3.0)  # (4, 80, 25) log brightness of every sample
+    p_red, erased = classify_gores(X, logL)
     return CanopyReading(p_red, frame_d, ring_radii, float(np.degrees(phase)), strength, erased, s_det, notes)
 
 
-def classify_gores(X: NDArray[np.float64], logL: NDArray[np.float64]) -> tuple[NDArray[np.float64], int]:
-    """Two-class soft classification of per-gore chroma samples ``X`` (rings, 80, samples, 2) into P(red).
+WHITE_RED_RATE = 0.01
+"""Fraction of a white gore's samples that look red (misregistration, colour bleeding)."""
+EFFECTIVE_SAMPLES = 16.0
+"""Independent looks per gore: the samples of one gore are correlated (blur, JPEG blocks)."""
 
-    The classes are found on per-gore medians (iterated linear discriminant; red is the class
-    with the larger log(R/G)); each sample then gets a soft probability and a gore's P(red) is
-    the mean over its samples, so a gore that straddles a colour edge (blur, a phase or centre
-    error) is uncertain rather than wrong. Gores far from both classes in chroma, or much
-    darker or brighter than their class within the ring (occluders), become 0.5.
+
+def classify_gores(X: NDArray[np.float64], logL: NDArray[np.float64]) -> tuple[NDArray[np.float64], int]:
+    """Soft classification of per-gore samples into P(red).
+
+    Parameters
+    ----------
+    X : ndarray (rings, 80, samples, 2)
+        Chroma of every sample (:func:`_chroma`).
+    logL : ndarray (rings, 80, samples)
+        Log brightness of every sample.
+
+    Returns
+    -------
+    p_red : ndarray (rings, 80)
+    erased : int
+        Gores with no usable sample (P = 0.5).
+
+    Notes
+    -----
+    The two colour classes come from per-gore medians (iterated linear discriminant; red is
+    the class with the larger log(R/G)). Each sample then gets a soft red/white probability;
+    samples whose chroma lies off the red-white line or whose brightness fits neither class
+    in its ring (dark lines, occluders, glints) are dropped.
+
+    The gore decision is deliberately asymmetric, because what covers a gore is grey or dark
+    (suspension lines, straps, the backshell), never red: a red gore may show any fraction
+    ``a`` of red samples (``a ~ Beta(4, 1)``, most of it visible), a white gore shows red
+    samples only at the small rate :data:`WHITE_RED_RATE`. The evidence is the ratio of the
+    two marginal likelihoods of the (soft) sample counts, scaled to
+    :data:`EFFECTIVE_SAMPLES` independent looks.
     """
+    from scipy.special import betaln
+
     med = np.median(X, axis=2)  # (rings, 80, 2)
     flat = med.reshape(-1, 2)
     axis_vals = flat[:, 0] - 0.3 * flat[:, 1]
@@ -551,32 +580,41 @@ def classify_gores(X: NDArray[np.float64], logL: NDArray[np.float64]) -> tuple[N
     sig = 1.4826 * np.median(np.abs(np.concatenate([tr - np.median(tr), tw - np.median(tw)])))
     sig = max(sig, 0.06)
     gain = 0.5 / sig**2
-    ts = (X - mw) @ d / dd  # per sample
-    # trimmed: drop the 40 % of samples farthest from the gore's median (suspension lines, stains)
-    n_keep = max(1, round(0.6 * ts.shape[2]))
-    order = np.argsort(np.abs(ts - np.median(ts, axis=2, keepdims=True)), axis=2)[..., :n_keep]
-    ts = np.take_along_axis(ts, order, axis=2)
-    logit_s = np.clip(gain * (ts - 0.5), -8.0, 8.0)
-    p = (1.0 / (1.0 + np.exp(-logit_s))).mean(axis=2)
-    p = np.clip(p, 1.0 / (1.0 + np.exp(8.0)), 1.0 / (1.0 + np.exp(-8.0)))
-    # outliers: off the red-white line in chroma, or brightness unlike the class in this ring
-    perp = flat - (mw + np.outer(t, d))
-    pdist = (np.linalg.norm(perp, axis=1) / np.sqrt(dd)).reshape(shape)
-    tt = t.reshape(shape)
-    bad = (pdist > 0.6) | (tt < -0.8) | (tt > 1.8)
-    labr = p > 0.5
-    for cls in (True, False):  # brightness against the class over the whole canopy
-        sel = labr == cls
-        if sel.sum() >= 8:
-            bad |= sel & (np.abs(logL - np.median(logL[sel])) > np.log(2.8))
+    ts = (X - mw) @ d / dd  # (rings, 80, samples)
+    s_red = 1.0 / (1.0 + np.exp(-np.clip(gain * (ts - 0.5), -30.0, 30.0)))
+    # samples that are neither: off the red-white chroma line, or too dark / bright for their class
+    perp = X - (mw + ts[..., None] * d)
+    valid = (np.linalg.norm(perp, axis=-1) / np.sqrt(dd) < 0.6) & (ts > -0.8) & (ts < 1.8)
     for k in range(shape[0]):
-        for cls in (True, False):
-            sel = labr[k] == cls
-            if sel.sum() >= 4:
-                m = np.median(logL[k, sel])
-                bad[k] |= sel & (np.abs(logL[k] - m) > np.log(2.2))
-    p[bad] = 0.5
-    return p, int(bad.sum())
+        for cls in (s_red[k] > 0.5, s_red[k] <= 0.5):
+            sel = cls & valid[k]
+            if sel.sum() >= 20:
+                m = np.median(logL[k][sel])
+                valid[k] &= ~(cls & (np.abs(logL[k] - m) > np.log(2.2)))
+    n_s = X.shape[2]
+    n_valid = valid.sum(axis=2)
+    raw_r = (s_red * valid).sum(axis=2)
+    frac = raw_r / np.maximum(n_valid, 1)
+    scale = EFFECTIVE_SAMPLES / n_s
+    n_r = raw_r * scale
+    n_w = (n_valid - raw_r) * scale
+    b = WHITE_RED_RATE
+    log_white = n_r * np.log(b) + n_w * np.log1p(-b)
+    # red: a mixture of "fully visible" (a ~ Beta(20, 1)) and "partly hidden" (a uniform);
+    # the share of fully visible red gores is measured per ring
+    log_vis = betaln(n_r + 20.0, n_w + 1.0) - betaln(20.0, 1.0)
+    log_hid = betaln(n_r + 1.0, n_w + 1.0)
+    llr = np.empty(shape)
+    for k in range(shape[0]):
+        reddish = frac[k] > 0.15
+        pi = float(np.mean(frac[k][reddish] > 0.85)) if reddish.sum() >= 5 else 0.8
+        pi = min(max(pi, 0.5), 0.995)
+        log_red = np.logaddexp(np.log(pi) + log_vis[k], np.log1p(-pi) + log_hid[k])
+        llr[k] = log_red - log_white[k]
+    p = 1.0 / (1.0 + np.exp(-np.clip(llr, -8.0, 8.0)))
+    erased = valid.sum(axis=2) < max(2, n_s // 8)
+    p[erased] = 0.5
+    return p, int(erased.sum())
 
 
 def decode_reading(reading: CanopyReading) -> Decoded:
