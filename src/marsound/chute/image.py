@@ -39,6 +39,10 @@ from marsound.errors import FileFormatError, MarsoundError
 DETECT_MAX_SIDE = 512
 SAMPLE_MAX_SIDE = 1400
 N_ANGLES = spec.N_GORES * 8
+MIN_GORE_STRENGTH_COARSE = 1.5
+"""Before the centre is refined: below this the object shows no 80-gore pattern at all."""
+MIN_GORE_STRENGTH = 4.0
+"""After refinement: the 80th harmonic of the gore edges against its neighbours."""
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".jpe", ".bmp", ".tif", ".tiff", ".webp", ".ppm", ".pgm", ".pnm", ".jp2")
 
 
@@ -144,8 +148,14 @@ def _resize_max(img: NDArray, max_side: int) -> tuple[NDArray, float]:
     return cv2.resize(img, (round(w * s), round(h * s)), interpolation=cv2.INTER_AREA), s
 
 
-def foreground_mask(small_bgr: NDArray[np.uint8]) -> NDArray[np.bool_]:
-    """Pixels whose colour differs from the image border's (the sky)."""
+def foreground_mask(small_bgr: NDArray[np.uint8]) -> tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.float32]]:
+    """Pixels whose colour differs from the image border's (the sky), the red ones among them,
+    and every pixel's CIELAB distance to the nearest sky colour.
+
+    Red pixels (CIELAB a* well above any border colour's) are found even where white fabric
+    is too close to the sky to separate: they anchor the outline of a canopy whose white
+    gores fade into the background.
+    """
     import cv2
 
     lab = cv2.cvtColor(cv2.GaussianBlur(small_bgr, (3, 3), 0).astype(np.float32) / 255.0, cv2.COLOR_BGR2Lab)
@@ -157,7 +167,11 @@ def foreground_mask(small_bgr: NDArray[np.uint8]) -> NDArray[np.bool_]:
     k = 3
     crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 10, 0.5)
     sample = border[:: max(1, len(border) // 4000)].astype(np.float32)
-    _, labels, centres = cv2.kmeans(sample, k, None, crit, 1, cv2.KMEANS_PP_CENTERS)
+    # deterministic start (lightness terciles): OpenCV's random seeding would make the mask,
+    # and so the decode, depend on how many images the process has seen before
+    ranks = np.argsort(np.argsort(sample[:, 0], kind="stable"), kind="stable")
+    init = (ranks * k // len(sample)).astype(np.int32).reshape(-1, 1)
+    _, labels, centres = cv2.kmeans(sample, k, init, crit, 1, cv2.KMEANS_USE_INITIAL_LABELS)
     support = np.bincount(labels.ravel(), minlength=k) / len(labels)
     centres = centres[support >= 0.1]  # a canopy touching the border is a minority of it
     d2 = None
@@ -170,7 +184,9 @@ def foreground_mask(small_bgr: NDArray[np.uint8]) -> NDArray[np.bool_]:
     d8 = np.clip(dist * (255.0 / max(60.0, float(dist.max()))), 0, 255).astype(np.uint8)
     otsu, _ = cv2.threshold(d8, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     thr = min(floor, max(12.0, otsu * max(60.0, float(dist.max())) / 255.0 * 0.6))
-    return dist > thr
+    fg = dist > thr
+    red = fg & (lab[..., 1] > max(12.0, float(np.percentile(sample[:, 1], 99)) + 12.0))
+    return fg, red, dist.astype(np.float32)
 
 
 def find_canopy(bgr: NDArray[np.uint8]) -> tuple[CanopyFrame, NDArray[np.bool_], float]:
@@ -184,7 +200,7 @@ def find_canopy(bgr: NDArray[np.uint8]) -> tuple[CanopyFrame, NDArray[np.bool_],
     import cv2
 
     small, scale = _resize_max(bgr, DETECT_MAX_SIDE)
-    fg = foreground_mask(small)
+    fg, red, sky_dist = foreground_mask(small)
     m8 = fg.astype(np.uint8) * 255
     m8 = cv2.morphologyEx(m8, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     # fill holes (vent, gap, the disk inside the band): background not connected to the border
@@ -214,13 +230,26 @@ def find_canopy(bgr: NDArray[np.uint8]) -> tuple[CanopyFrame, NDArray[np.bool_],
             "no canopy found: the largest object is not an ellipse "
             f"(inliers {inliers:.0%}, axes {ax[0]:.0f}x{ax[1]:.0f} px)"
         )
+    red8 = cv2.morphologyEx(red.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    ry, rx = np.nonzero(red8)
+    if rx.size >= 50:
+        red_pts = np.column_stack([rx, ry]).astype(np.float64)
+        outside_frac = float(np.mean(rim.normalised_radius(red_pts) > 1.06))
+        if outside_frac > 0.03:  # red fabric outside the outline: white gores were lost to the sky
+            hull_rim = _hull_ellipse(blob, red8)
+            if hull_rim is not None:
+                rim = hull_rim
     frame = affine_frame(rim)
     outer = _band_outside(fg, frame)
+    if outer is None and rx.size >= 50:
+        outer = _band_outside(red8 > 0, frame, min_cover=0.2, max_run=25)
     if outer is not None:  # the outline found was the disk: the band lies outside it
         rim = outer
         frame = affine_frame(rim)
     for _ in range(2):
         inner = _gap_ellipse(fg, frame)
+        if inner is None:
+            inner = _gap_ellipse_darkest(sky_dist, frame)
         if inner is None:
             break
         pf = projective_frame(rim, inner)
@@ -265,9 +294,42 @@ def _polar_mask(
     return ang, vals
 
 
-def _band_outside(fg: NDArray[np.bool_], frame: CanopyFrame) -> Ellipse | None:
+def _hull_ellipse(blob: NDArray[np.uint8], red: NDArray[np.uint8]) -> Ellipse | None:
+    """Rim from the convex hull of the object and its red pixels: the outline's points that
+    lie on the hull (the outermost fabric, typically the band's red gores)."""
+    import cv2
+
+    union = ((blob > 0) | (red > 0)).astype(np.uint8)
+    union = cv2.morphologyEx(union, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
+    contours, _ = cv2.findContours(union, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    if not contours:
+        return None
+    pts = np.vstack([c.reshape(-1, 2) for c in contours]).astype(np.float64)
+    hull = cv2.convexHull(pts.astype(np.float32)).reshape(-1, 2).astype(np.float64)
+    if len(hull) < 5:
+        return None
+    # distance of every outline point to the hull polygon
+    d = np.full(len(pts), np.inf)
+    for a, b in zip(hull, np.roll(hull, -1, axis=0)):
+        ab = b - a
+        t = np.clip(((pts - a) @ ab) / max(float(ab @ ab), 1e-9), 0.0, 1.0)
+        d = np.minimum(d, np.hypot(*(pts - (a + t[:, None] * ab)).T))
+    on_hull = pts[d < 1.5]
+    if len(on_hull) < 20:
+        return None
+    try:
+        ell, inl = fit_ellipse_robust(on_hull)
+    except ValueError:
+        return None
+    return ell if inl >= 0.5 else None
+
+
+def _band_outside(
+    fg: NDArray[np.bool_], frame: CanopyFrame, *, min_cover: float = 0.5, max_run: int = 25
+) -> Ellipse | None:
     """If a ring of foreground lies just outside the rim found (the band beyond the gap, when
-    the band was not joined to the disk), fit and return its outer edge."""
+    the band was not joined to the disk), fit and return its outer edge. ``min_cover``: share
+    of directions where the band must be seen."""
     radii = np.linspace(1.02, 1.45, 44)
     ang, vals = _polar_mask(fg, frame, radii)
     n_a = ang.size
@@ -281,10 +343,10 @@ def _band_outside(fg: NDArray[np.bool_], frame: CanopyFrame) -> Ellipse | None:
         k = i
         while k < len(radii) and col[k]:
             k += 1
-        if 3 <= k - i <= 25 and k < len(radii):
+        if 3 <= k - i <= max_run and k < len(radii):
             r_out = radii[k - 1]
             pts.append((r_out * np.sin(ang[j]), -r_out * np.cos(ang[j])))
-    if len(pts) < 0.5 * n_a:
+    if len(pts) < min_cover * n_a:
         return None
     try:
         ell, inl = fit_ellipse_robust(frame.to_image(np.asarray(pts)), min_tol=0.01)
@@ -292,6 +354,49 @@ def _band_outside(fg: NDArray[np.bool_], frame: CanopyFrame) -> Ellipse | None:
         return None
     ratio = ell.mean_radius / frame.rim.mean_radius
     return ell if inl >= 0.5 and 1.05 < ratio < 1.45 else None
+
+
+def _gap_ellipse_darkest(sky_dist: NDArray[np.float32], frame: CanopyFrame) -> Ellipse | None:
+    """Fit the gap's inner edge where white fabric is too close to the sky for a mask: along
+    each ray, the gap is the run most like the sky between 0.55 and 0.99 of the rim."""
+    radii = np.linspace(0.55, 0.99, 89)
+    n_a = 360
+    ang = np.linspace(0, 2 * np.pi, n_a, endpoint=False)
+    prof = _sample(sky_dist, frame, _polar_points(radii, ang)).reshape(len(radii), n_a)
+    prof = (prof[:-2] + prof[1:-1] + prof[2:]) / 3.0
+    r_mid = radii[1:-1]
+    lo = prof.min(axis=0)
+    med = np.median(prof, axis=0)
+    pts_can = []
+    for j in range(n_a):
+        if med[j] - lo[j] < 6.0:  # no contrast along this ray
+            continue
+        below = prof[:, j] < lo[j] + 0.35 * (med[j] - lo[j])
+        i0 = i1 = int(np.argmin(prof[:, j]))
+        while i0 > 0 and below[i0 - 1]:
+            i0 -= 1
+        while i1 < len(r_mid) - 1 and below[i1 + 1]:
+            i1 += 1
+        if 2 <= i1 - i0 + 1 <= 30 and i0 > 0 and i1 < len(r_mid) - 1:
+            r_in = 0.5 * (r_mid[i0 - 1] + r_mid[i0])
+            pts_can.append((r_in * np.sin(ang[j]), -r_in * np.cos(ang[j])))
+    return _fit_gap(pts_can, frame, n_a)
+
+
+def _fit_gap(pts_can: list, frame: CanopyFrame, n_a: int) -> Ellipse | None:
+    if len(pts_can) < 0.3 * n_a:
+        return None
+    pts_img = frame.to_image(np.asarray(pts_can))
+    try:
+        ell, inl = fit_ellipse_robust(pts_img, min_tol=0.01)
+    except ValueError:
+        return None
+    if inl < 0.5:
+        return None
+    ratio = ell.mean_radius / frame.rim.mean_radius
+    if not 0.6 < ratio < 0.95:
+        return None
+    return ell
 
 
 def _gap_ellipse(fg: NDArray[np.bool_], frame: CanopyFrame) -> Ellipse | None:
@@ -317,19 +422,7 @@ def _gap_ellipse(fg: NDArray[np.bool_], frame: CanopyFrame) -> Ellipse | None:
         if best is not None and 2 <= best[1] - best[0] <= 30:
             r_in = 0.5 * (radii[best[0] - 1] + radii[best[0]])
             pts_can.append((r_in * np.sin(ang[j]), -r_in * np.cos(ang[j])))
-    if len(pts_can) < 0.3 * n_a:
-        return None
-    pts_img = frame.to_image(np.asarray(pts_can))
-    try:
-        ell, inl = fit_ellipse_robust(pts_img, min_tol=0.01)
-    except ValueError:
-        return None
-    if inl < 0.5:
-        return None
-    ratio = ell.mean_radius / frame.rim.mean_radius
-    if not 0.6 < ratio < 0.95:
-        return None
-    return ell
+    return _fit_gap(pts_can, frame, n_a)
 
 
 # ----------------------------------------------------------------------------- reading
@@ -458,8 +551,11 @@ def read_canopy(bgr: NDArray[np.uint8]) -> CanopyReading:
     z = np.sum(edge * carrier)
     neigh = np.abs(spec_all[np.r_[40:76, 85:160]])
     strength = float(np.abs(z) / (np.median(neigh) + 1e-9))
-    if strength < 4.0:
-        raise NoCanopyError(f"no canopy found: no 80-gore pattern on the object (gore strength {strength:.1f} < 4)")
+    if strength < MIN_GORE_STRENGTH_COARSE:
+        raise NoCanopyError(
+            f"no canopy found: no 80-gore pattern on the object (gore strength {strength:.1f} "
+            f"< {MIN_GORE_STRENGTH_COARSE})"
+        )
 
     # --- centre refinement: gore seams are radial, so a centre error e shifts the local gore
     # phase at angle θ and radius r by (e · t(θ)) / r, t = (cos θ, sin θ): fit e per sector
@@ -489,6 +585,12 @@ def read_canopy(bgr: NDArray[np.uint8]) -> CanopyReading:
         if np.hypot(*e) < 0.002:
             break
     phase = (-np.angle(z) / spec.N_GORES) % (2 * np.pi / spec.N_GORES)
+    edge = np.sum(edge_k, axis=0)
+    strength = float(np.abs(z) / (np.median(np.abs(np.fft.rfft(edge)[np.r_[40:76, 85:160]])) + 1e-9))
+    if strength < MIN_GORE_STRENGTH:
+        raise NoCanopyError(
+            f"no canopy found: no 80-gore pattern on the object (gore strength {strength:.1f} < {MIN_GORE_STRENGTH})"
+        )
 
     # --- per-gore colour samples: central half of each gore and ring
     gd = 2 * np.pi / spec.N_GORES
