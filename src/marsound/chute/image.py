@@ -531,7 +531,7 @@ def read_canopy(bgr: NDArray[np.uint8]) -> CanopyReading:
     ring_radii = []
     for i_ring, (a, b) in enumerate(itertools.pairwise(cuts)):
         ln = b - a
-        f_lo, f_hi = (0.45, 0.8) if i_ring == 0 else (0.25, 0.75)  # ring 1: its wider outer part
+        f_lo, f_hi = (0.3, 0.85) if i_ring == 0 else (0.25, 0.75)  # ring 1: its wider outer part
         lo, hi = a + round(f_lo * ln), a + max(round(f_hi * ln), round(f_lo * ln) + 1)
         ring_radii.append((float(radii[lo]), float(radii[min(hi, len(radii) - 1)])))
     ring_radii.append(band)
@@ -592,24 +592,26 @@ def read_canopy(bgr: NDArray[np.uint8]) -> CanopyReading:
             f"no canopy found: no 80-gore pattern on the object (gore strength {strength:.1f} < {MIN_GORE_STRENGTH})"
         )
 
-    # --- per-gore colour samples: central half of each gore and ring
+    # --- per-gore colour samples: the disk rings over 70 % of each gore's width (lines hide
+    # parts of a gore; more of it seen is more chance to see its colour), the band, which has
+    # no centre correction, over its central half
     gd = 2 * np.pi / spec.N_GORES
-    fr_a = np.array([-0.25, -0.125, 0.0, 0.125, 0.25])
     gore_c = phase + (np.arange(spec.N_GORES) + 0.5) * gd
-    ga = (gore_c[:, None] + fr_a[None, :] * gd).ravel()
     cols = []
     lum = []
     for r0, r1 in ring_radii:
-        rr = np.linspace(r0, r1, 5)
-        smp = _sample(img, frame_d, _polar_points(rr, ga, off if rr[0] < band[0] else None), rel).reshape(
+        in_disk = r0 < band[0]
+        fr_a = np.linspace(-0.35, 0.35, 7) if in_disk else np.linspace(-0.25, 0.25, 7)
+        ga = (gore_c[:, None] + fr_a[None, :] * gd).ravel()
+        rr = np.linspace(r0, r1, 7)
+        smp = _sample(img, frame_d, _polar_points(rr, ga, off if in_disk else None), rel).reshape(
             len(rr), spec.N_GORES, len(fr_a), 3
         )
         smp = smp.transpose(1, 0, 2, 3).reshape(spec.N_GORES, -1, 3).astype(np.float64)
-        c = _chroma(smp)  # (80, 25, 2)
-        cols.append(c)
+        cols.append(_chroma(smp))  # (80, 49, 2)
         lum.append(smp.sum(-1))
-    X = np.stack(cols)  # (4, 80, 25, 2) chroma of every sample
-    logL = np.log(np.stack(lum) + 3.0)  # (4, 80, 25) log brightness of every sample
+    X = np.stack(cols)  # (4, 80, 49, 2) chroma of every sample
+    logL = np.log(np.stack(lum) + 3.0)  # (4, 80, 49) log brightness of every sample
     p_red, erased = classify_gores(X, logL)
     return CanopyReading(p_red, frame_d, ring_radii, float(np.degrees(phase)), strength, erased, s_det, notes)
 
