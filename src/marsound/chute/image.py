@@ -43,6 +43,8 @@ MIN_GORE_STRENGTH_COARSE = 1.5
 """Before the centre is refined: below this the object shows no 80-gore pattern at all."""
 MIN_GORE_STRENGTH = 4.0
 """After refinement: the 80th harmonic of the gore edges against its neighbours."""
+GAP_RATIO = (0.6, 0.95)
+"""Size of the gap's inner edge relative to the rim that is believed."""
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".jpe", ".bmp", ".tif", ".tiff", ".webp", ".ppm", ".pgm", ".pnm", ".jp2")
 
 
@@ -346,14 +348,7 @@ def _band_outside(
         if 3 <= k - i <= max_run and k < len(radii):
             r_out = radii[k - 1]
             pts.append((r_out * np.sin(ang[j]), -r_out * np.cos(ang[j])))
-    if len(pts) < min_cover * n_a:
-        return None
-    try:
-        ell, inl = fit_ellipse_robust(frame.to_image(np.asarray(pts)), min_tol=0.01)
-    except ValueError:
-        return None
-    ratio = ell.mean_radius / frame.rim.mean_radius
-    return ell if inl >= 0.5 and 1.05 < ratio < 1.45 else None
+    return _fit_ring_edge(pts, frame, min_cover * n_a, (1.05, 1.45))
 
 
 def _gap_ellipse_darkest(sky_dist: NDArray[np.float32], frame: CanopyFrame) -> Ellipse | None:
@@ -380,23 +375,23 @@ def _gap_ellipse_darkest(sky_dist: NDArray[np.float32], frame: CanopyFrame) -> E
         if 2 <= i1 - i0 + 1 <= 30 and i0 > 0 and i1 < len(r_mid) - 1:
             r_in = 0.5 * (r_mid[i0 - 1] + r_mid[i0])
             pts_can.append((r_in * np.sin(ang[j]), -r_in * np.cos(ang[j])))
-    return _fit_gap(pts_can, frame, n_a)
+    return _fit_ring_edge(pts_can, frame, 0.3 * n_a, GAP_RATIO)
 
 
-def _fit_gap(pts_can: list, frame: CanopyFrame, n_a: int) -> Ellipse | None:
-    if len(pts_can) < 0.3 * n_a:
+def _fit_ring_edge(
+    pts_can: list, frame: CanopyFrame, min_points: float, ratio_range: tuple[float, float]
+) -> Ellipse | None:
+    """Robust ellipse through edge points (canonical units) of a circle concentric with the
+    rim; None unless there are ``min_points`` of them, half are inliers and the ellipse's
+    size relative to the rim lies inside ``ratio_range``."""
+    if len(pts_can) < min_points:
         return None
-    pts_img = frame.to_image(np.asarray(pts_can))
     try:
-        ell, inl = fit_ellipse_robust(pts_img, min_tol=0.01)
+        ell, inl = fit_ellipse_robust(frame.to_image(np.asarray(pts_can)), min_tol=0.01)
     except ValueError:
         return None
-    if inl < 0.5:
-        return None
     ratio = ell.mean_radius / frame.rim.mean_radius
-    if not 0.6 < ratio < 0.95:
-        return None
-    return ell
+    return ell if inl >= 0.5 and ratio_range[0] < ratio < ratio_range[1] else None
 
 
 def _gap_ellipse(fg: NDArray[np.bool_], frame: CanopyFrame) -> Ellipse | None:
@@ -422,7 +417,7 @@ def _gap_ellipse(fg: NDArray[np.bool_], frame: CanopyFrame) -> Ellipse | None:
         if best is not None and 2 <= best[1] - best[0] <= 30:
             r_in = 0.5 * (radii[best[0] - 1] + radii[best[0]])
             pts_can.append((r_in * np.sin(ang[j]), -r_in * np.cos(ang[j])))
-    return _fit_gap(pts_can, frame, n_a)
+    return _fit_ring_edge(pts_can, frame, 0.3 * n_a, GAP_RATIO)
 
 
 # ----------------------------------------------------------------------------- reading
@@ -545,12 +540,14 @@ def read_canopy(bgr: NDArray[np.uint8]) -> CanopyReading:
         profs = [np.median(f_disk[a:b], axis=0) for a, b in ring_rows] + [np.median(f1b[1:-1], axis=0)]
         return [np.abs(np.roll(pr, -1) - pr) for pr in profs]
 
+    def gore_strength(edge_k: list[NDArray], z: complex) -> float:
+        """|80th harmonic| of the summed edge energy over the median of its neighbours."""
+        neigh = np.abs(np.fft.rfft(np.sum(edge_k, axis=0))[np.r_[40:76, 85:160]])
+        return float(np.abs(z) / (np.median(neigh) + 1e-9))
+
     edge_k = edges(f1)
-    edge = np.sum(edge_k, axis=0)
-    spec_all = np.fft.rfft(edge)
-    z = np.sum(edge * carrier)
-    neigh = np.abs(spec_all[np.r_[40:76, 85:160]])
-    strength = float(np.abs(z) / (np.median(neigh) + 1e-9))
+    z = np.sum(np.sum(edge_k, axis=0) * carrier)
+    strength = gore_strength(edge_k, z)
     if strength < MIN_GORE_STRENGTH_COARSE:
         raise NoCanopyError(
             f"no canopy found: no 80-gore pattern on the object (gore strength {strength:.1f} "
@@ -585,8 +582,7 @@ def read_canopy(bgr: NDArray[np.uint8]) -> CanopyReading:
         if np.hypot(*e) < 0.002:
             break
     phase = (-np.angle(z) / spec.N_GORES) % (2 * np.pi / spec.N_GORES)
-    edge = np.sum(edge_k, axis=0)
-    strength = float(np.abs(z) / (np.median(np.abs(np.fft.rfft(edge)[np.r_[40:76, 85:160]])) + 1e-9))
+    strength = gore_strength(edge_k, z)
     if strength < MIN_GORE_STRENGTH:
         raise NoCanopyError(
             f"no canopy found: no 80-gore pattern on the object (gore strength {strength:.1f} < {MIN_GORE_STRENGTH})"
