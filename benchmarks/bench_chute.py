@@ -52,16 +52,23 @@ def ring_bits(values: list[int]) -> list[int]:
     return out
 
 
+def ring_starts(n_symbols: list[int]) -> list[int]:
+    """Spiral rule: each ring starts where the previous ring's symbols end."""
+    starts, start = [], 0
+    for n in n_symbols:
+        starts.append(start)
+        start = (start + spec.SLOT_GORES * n) % spec.N_GORES
+    return starts
+
+
 def message_layout(words: list[str], coords: list[int]) -> list[list[int]]:
     rings = [[ord(c) - 64 for c in w] for w in words] + [coords]
-    layouts, start = [], 0
-    for vals in rings:
-        b = ring_bits(vals)
+    layouts = []
+    for vals, start in zip(rings, ring_starts([len(v) for v in rings]), strict=True):
         layout = [0] * spec.N_GORES
-        for i, bit in enumerate(b):
+        for i, bit in enumerate(ring_bits(vals)):
             layout[(start + i) % spec.N_GORES] = bit
         layouts.append(layout)
-        start = (start + spec.SLOT_GORES * len(vals)) % spec.N_GORES
     return layouts
 
 
@@ -215,12 +222,11 @@ def render(layouts: list[list[int]], rng: np.random.Generator, level: str) -> tu
 def lost_data_gores(words: list[str], visible: np.ndarray, min_visible: float = 0.1) -> int:
     """Data gores (not separators, not fill) of which less than ``min_visible`` is visible."""
     data = np.zeros((4, spec.N_GORES), dtype=bool)
-    start = 0
-    for k, n in enumerate([len(w) for w in words] + [8]):
+    n_symbols = [len(w) for w in words] + [8]  # the coordinates band: 8 numbers
+    for k, (n, start) in enumerate(zip(n_symbols, ring_starts(n_symbols), strict=True)):
         for j in range(n):
             for b in range(spec.SEP_GORES, spec.SLOT_GORES):
                 data[k, (start + spec.SLOT_GORES * j + b) % spec.N_GORES] = True
-        start = (start + spec.SLOT_GORES * n) % spec.N_GORES
     return int((data & (visible < min_visible)).sum())
 
 

@@ -131,42 +131,44 @@ def test_grey_lines_over_red_gores_do_not_turn_them_white(canopy_png):
     assert _texts(res) == TEXTS
 
 
-def test_classify_gores_asymmetric_evidence():
-    """Half the samples of a red gore hidden by grey: still red. A white gore with the same
-    grey: white. A clean image's whites are confident."""
-    from marsound.chute.image import _chroma, classify_gores
-
-    rng = np.random.default_rng(0)
-    red, white, grey = np.array([60.0, 70, 210]), np.array([235.0, 235, 240]), np.array([200.0, 200, 200])
-    truth = rng.random((4, 80)) < 0.5
-    bgr = np.where(truth[..., None, None], red, white) * np.ones((4, 80, 49, 1))
-    bgr = bgr + rng.normal(0, 4, bgr.shape)
-    covered = np.zeros((4, 80), bool)
-    covered[0, :20] = True  # ring 1: 20 gores half hidden by grey lines
-    bgr[0, :20, :26] = grey
-    p, erased = classify_gores(_chroma(bgr), np.log(bgr.sum(-1) + 3.0))
-    assert erased == 0
-    assert np.all((p > 0.5) == truth)
-    assert np.all(p[1:][~truth[1:]] < 0.01)  # clean rings: confident whites
-
-
 def _gore_samples(truth, red, white, seed=0):
+    """49 BGR samples per gore of the given colours, with noise (σ = 4)."""
     rng = np.random.default_rng(seed)
     bgr = np.where(truth[..., None, None], red, white) * np.ones((*truth.shape, 49, 1))
     return bgr + rng.normal(0, 4, bgr.shape)
 
 
+def _classify(bgr):
+    """classify_gores on BGR samples, with the chroma and log brightness read_canopy uses."""
+    from marsound.chute.image import _chroma, classify_gores
+
+    return classify_gores(_chroma(bgr), np.log(bgr.sum(-1) + 3.0))
+
+
+def test_classify_gores_asymmetric_evidence():
+    """Half the samples of a red gore hidden by grey: still red. A white gore with the same
+    grey: white. A clean image's whites are confident."""
+    red, white, grey = np.array([60.0, 70, 210]), np.array([235.0, 235, 240]), np.array([200.0, 200, 200])
+    truth = np.random.default_rng(0).random((4, 80)) < 0.5
+    bgr = _gore_samples(truth, red, white)
+    covered = np.zeros((4, 80), bool)
+    covered[0, :20] = True  # ring 1: 20 gores half hidden by grey lines
+    bgr[0, :20, :26] = grey
+    p, erased = _classify(bgr)
+    assert erased == 0
+    assert np.all((p > 0.5) == truth)
+    assert np.all(p[1:][~truth[1:]] < 0.01)  # clean rings: confident whites
+
+
 def test_classify_gores_dark_occluder_is_not_white():
     """Up-look colours: maroon red, bluish-grey white. A red gore wholly under a dark object
     of the whites' chroma (the backshell) is unknown, not a confident white."""
-    from marsound.chute.image import _chroma, classify_gores
-
     maroon, bluish = np.array([39.0, 31, 108]), np.array([167.0, 128, 120])
     truth = np.random.default_rng(1).random((4, 80)) < 0.5
     truth[2, 40] = True
     bgr = _gore_samples(truth, maroon, bluish)
     bgr[2, 40] = bluish * 0.5  # the whites' chroma at half their brightness
-    p, _ = classify_gores(_chroma(bgr), np.log(bgr.sum(-1) + 3.0))
+    p, _ = _classify(bgr)
     assert p[2, 40] == 0.5  # erased
     others = np.ones((4, 80), bool)
     others[2, 40] = False
@@ -176,14 +178,12 @@ def test_classify_gores_dark_occluder_is_not_white():
 def test_classify_gores_red_specks_between_white_gores_mean_red():
     """A white gore shows red samples only where a red neighbour bleeds into it; a gore between
     two white gores with a seventh of its samples red is a red gore mostly hidden by a light line."""
-    from marsound.chute.image import _chroma, classify_gores
-
     red, white, grey = np.array([60.0, 70, 210]), np.array([235.0, 235, 240]), np.array([215.0, 215, 215])
     truth = np.random.default_rng(2).random((4, 80)) < 0.5
     truth[0, 9:12] = [False, True, False]
     bgr = _gore_samples(truth, red, white)
     bgr[0, 10, 7:] = grey  # 42 of 49 samples under a light-grey line
-    p, _ = classify_gores(_chroma(bgr), np.log(bgr.sum(-1) + 3.0))
+    p, _ = _classify(bgr)
     assert p[0, 10] > 0.5
     assert np.all((p > 0.5) == truth)
 
