@@ -135,7 +135,25 @@ def projective_frame(rim: Ellipse, inner: Ellipse) -> CanopyFrame | None:
     if abs(c[2]) < 1e-12:
         return None
     c = c / c[2]
-    if np.hypot(c[0], c[1]) > 0.5:  # the centre must lie well inside the rim
+    return centred_frame(rim, (float(o[0] + s * c[0]), float(o[1] + s * c[1])), inner)
+
+
+def centred_frame(
+    rim: Ellipse, centre_px: tuple[float, float], inner: Ellipse | None = None
+) -> CanopyFrame | None:
+    """Frame from the rim ellipse and the image of the circle's centre, or None if degenerate.
+
+    The vanishing line of the canopy plane is the polar of the centre's image with respect to
+    the rim's conic (the pole-polar relation is projective, and the polar of a circle's centre is
+    the line at infinity), so the rim and the centre fix the homography up to a rotation. This is
+    how the decoder moves the centre without refitting any other ellipse.
+    """
+    o = np.asarray(rim.centre, dtype=float)
+    s = rim.mean_radius
+    t = np.array([[s, 0, o[0]], [0, s, o[1]], [0, 0, 1.0]])  # normalised -> pixel
+    c1 = t.T @ rim.conic() @ t
+    c = np.array([(centre_px[0] - o[0]) / s, (centre_px[1] - o[1]) / s, 1.0])
+    if not np.all(np.isfinite(c)) or np.hypot(c[0], c[1]) > 0.5:  # the centre must lie well inside the rim
         return None
     line = c1 @ c
     if abs(line[2]) < 1e-12:
