@@ -740,6 +740,11 @@ dropped: whites are evenly lit within a ring, and a dark occluder (the backshell
 have the bluish-grey chroma of up-look whites but not their brightness."""
 RED_BRIGHTNESS_RATIO = 2.2
 """The same for red-class samples (red fabric shades more across a ring)."""
+MIN_VALID_SAMPLES = 3
+"""A gore with fewer usable samples is an erasure (P = 0.5). A few white samples in a gore
+mostly under a dark occluder still say "white": red fabric does not turn neutral when partly
+covered. With 2 samples seed 2 gets a confidently wrong decode (a red gore read white from
+line-covered samples); 3 (and 6 before) do not."""
 EFFECTIVE_SAMPLES = 16.0
 """Independent looks per gore: the samples of one gore are correlated (blur, JPEG blocks)."""
 
@@ -758,7 +763,7 @@ def classify_gores(X: NDArray[np.float64], logL: NDArray[np.float64]) -> tuple[N
     -------
     p_red : ndarray (rings, 80)
     erased : int
-        Gores with no usable sample (P = 0.5).
+        Gores with fewer than :data:`MIN_VALID_SAMPLES` usable samples (P = 0.5).
 
     Notes
     -----
@@ -844,7 +849,7 @@ def classify_gores(X: NDArray[np.float64], logL: NDArray[np.float64]) -> tuple[N
         log_red = np.logaddexp(np.log(pi) + log_vis[k], np.log1p(-pi) + log_hid[k])
         llr[k] = log_red - log_white[k]
     p = 1.0 / (1.0 + np.exp(-np.clip(llr, -8.0, 8.0)))
-    erased = valid.sum(axis=2) < max(2, n_s // 8)
+    erased = valid.sum(axis=2) < MIN_VALID_SAMPLES
     p[erased] = 0.5
     return p, int(erased.sum())
 
