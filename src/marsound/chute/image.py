@@ -24,6 +24,7 @@ Pipeline (reference ``shared/reference/parachute-code.md`` §4.1-§4.7):
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,7 +51,10 @@ MIN_GORE_STRENGTH_COARSE = 1.5
 """Before the centre is refined: below this the object shows no 80-gore pattern at all."""
 MIN_GORE_STRENGTH = 4.0
 """After refinement: the 80th harmonic of the gore edges against its neighbours."""
-GAP_RATIO = (0.6, 0.95)
+GAP_RATIO = (0.76, 0.95)
+"""Accepted size of the gap's inner edge relative to the rim: 0.80 on Perseverance's canopy,
+up to 0.86 in public renderers, ±0.03 for a dome-like radial warp; a smaller fit is a ring
+seam inside the disk (white fabric lost to a sky of the same colour)."""
 CENTRE_SEARCH_BELOW = 7.0
 """Gore strength under which :func:`read_canopy` also searches the centre on a grid (clean
 and easy benchmark images measure 8.6 or more; a misplaced centre smears the gore phase)."""
@@ -565,7 +569,7 @@ def read_canopy(bgr: NDArray[np.uint8]) -> CanopyReading:
     """
     import cv2
 
-    frame_d, _fg, s_det = find_canopy(bgr)
+    frame_d, fg, s_det = find_canopy(bgr)
     img, s_smp = _resize_max(bgr, SAMPLE_MAX_SIDE)
     rel = s_smp / s_det  # detection px -> sampling px
     img = cv2.GaussianBlur(img, (0, 0), 0.6)
@@ -578,6 +582,8 @@ def read_canopy(bgr: NDArray[np.uint8]) -> CanopyReading:
     if reading is None or reading.gore_strength < CENTRE_SEARCH_BELOW:
         searched = _search_centre(img, frame_d, rel)
         if searched is not None:
+            # the gap's inner edge, refitted about the new centre, sets the ring proportions
+            searched = dataclasses.replace(searched, inner=_gap_ellipse(fg, searched))
             try:
                 second = _read_in_frame(img, searched, rel, s_det)
             except NoCanopyError:
