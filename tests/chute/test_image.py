@@ -218,3 +218,44 @@ def _graded_sky(canopy):
     img = np.where(sky[..., None], grad, img)
     img += np.random.default_rng(5).normal(0, 3, img.shape)
     return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def test_classify_gores_partly_hidden_red_under_dark_occluder_is_red():
+    """A red gore between two whites, seen only through a dark occluder's soft edge (a quarter
+    red, three quarters grey): reddish and dark, so red, not unknown. A white gore between two
+    reds under the same occluder shows that reddish tint only at its sides (blur, JPEG chroma
+    from the neighbours): not red."""
+    red, white, dark = np.array([60.0, 70, 210]), np.array([235.0, 235, 240]), np.array([48.0, 50, 55])
+    truth = np.random.default_rng(3).random((4, 80)) < 0.5
+    truth[1, 19:22] = [False, True, False]
+    truth[2, 49:52] = [True, False, True]
+    bgr = _gore_samples(truth, red, white)
+    bgr[1, 20] = 0.25 * red + 0.75 * dark
+    side = np.isin(np.arange(49) % 7, (0, 6))  # the outermost sample columns
+    bgr[2, 50] = dark
+    bgr[2, 50, side] = 0.25 * red + 0.75 * dark
+    from marsound.chute.image import _chroma, classify_gores
+
+    p, _ = classify_gores(_chroma(bgr), np.log(bgr.sum(-1) + 3.0), columns=7)
+    assert p[1, 20] > 0.9
+    assert p[2, 50] <= 0.5
+    others = np.ones((4, 80), bool)
+    others[[1, 2], [20, 50]] = False
+    assert np.all((p[others] > 0.5) == truth[others])
+
+
+def test_centre_search_recovers_a_misplaced_centre(canopy_png):
+    """A frame whose centre is off by a tenth of the radius (as a misfitted gap ellipse leaves
+    it under a steep view) smears the gore phase; the grid search finds the centre again."""
+    from marsound.chute.geometry import centred_frame
+    from marsound.chute.image import _search_centre, find_canopy
+
+    h = tilt_homography(640, 30, 40)
+    img = cv2.warpPerspective(canopy_png, h, (640, 640), borderValue=SKY_BGR)
+    frame, _, scale = find_canopy(img)  # frame in pixels of a detection image `scale` times smaller
+    r = frame.rim.mean_radius
+    wrong = centred_frame(frame.rim, tuple(frame.to_image(np.array([[0.07, -0.07]]))[0]), frame.inner)
+    assert wrong is not None
+    found = _search_centre(img, wrong, 1.0 / scale)
+    assert found is not None
+    assert np.hypot(*np.subtract(found.centre_px, frame.centre_px)) < 0.01 * r
