@@ -277,11 +277,11 @@ def find_canopy(bgr: NDArray[np.uint8]) -> tuple[CanopyFrame, NDArray[np.bool_],
     return frame, fg, scale
 
 
-def _polar_points(radii: NDArray, angles_rad: NDArray, off: NDArray | None = None) -> NDArray[np.float64]:
-    """Canonical points for a (radii × angles) grid about ``off``; angle 0 at 12 o'clock, clockwise."""
+def _polar_points(radii: NDArray, angles_rad: NDArray) -> NDArray[np.float64]:
+    """Canonical points for a (radii × angles) grid; angle 0 at 12 o'clock, clockwise."""
     rr, aa = np.meshgrid(radii, angles_rad, indexing="ij")
     pts = np.column_stack([(rr * np.sin(aa)).ravel(), (-rr * np.cos(aa)).ravel()])
-    return pts if off is None else pts + off
+    return pts
 
 
 def _sample(img: NDArray, frame: CanopyFrame, pts: NDArray, scale: float = 1.0, interp: int | None = None) -> NDArray:
@@ -496,10 +496,9 @@ def _centre_error(
     return e if np.all(np.isfinite(e)) else None
 
 
-def _harmonic_strength(profiles: NDArray[np.float64]) -> float:
-    """Gore strength of angular profiles (rings × angles): |80th harmonic| of the summed edge
-    energy over the median of its neighbouring harmonics."""
-    edge = np.abs(np.roll(profiles, -1, axis=1) - profiles).sum(axis=0)
+def _gore_strength(edge: NDArray[np.float64]) -> float:
+    """|80th harmonic| of an angular edge-energy profile over the median of its neighbouring
+    harmonics (40-75 and 85-159): how clearly 80 gores show."""
     spec_ = np.abs(np.fft.rfft(edge))
     return float(spec_[spec.N_GORES] / (np.median(spec_[np.r_[40:76, 85:160]]) + 1e-9))
 
@@ -530,7 +529,8 @@ def _search_centre(img: NDArray[np.uint8], frame: CanopyFrame, rel: float) -> Ca
         rr = rings[which]
         f = (_chroma(_sample(img, cand, _polar_points(np.concatenate(rr), ang), rel)) - mu) @ axis
         f = f.reshape(len(rr), 3, N_ANGLES)
-        return _harmonic_strength(np.median(f, axis=1)), cand
+        prof = np.median(f, axis=1)
+        return _gore_strength(np.abs(np.roll(prof, -1, axis=1) - prof).sum(axis=0)), cand
 
     best: tuple[float, CanopyFrame | None, NDArray[np.float64]] = (-1.0, None, np.zeros(2))
     steps = np.arange(-CENTRE_SEARCH_RADIUS, CENTRE_SEARCH_RADIUS + 1e-9, 0.02)
@@ -667,14 +667,9 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
         profs = [np.median(f_disk[a:b], axis=0) for a, b in ring_rows] + [np.median(f1b[1:-1], axis=0)]
         return [np.abs(np.roll(pr, -1) - pr) for pr in profs]
 
-    def gore_strength(edge_k: list[NDArray], z: complex) -> float:
-        """|80th harmonic| of the summed edge energy over the median of its neighbours."""
-        neigh = np.abs(np.fft.rfft(np.sum(edge_k, axis=0))[np.r_[40:76, 85:160]])
-        return float(np.abs(z) / (np.median(neigh) + 1e-9))
-
     edge_k = edges(f1)
     z = np.sum(np.sum(edge_k, axis=0) * carrier)
-    strength = gore_strength(edge_k, z)
+    strength = _gore_strength(np.sum(edge_k, axis=0))
     if strength < MIN_GORE_STRENGTH_COARSE:
         raise NoCanopyError(
             f"no canopy found: no 80-gore pattern on the object (gore strength {strength:.1f} "
@@ -704,7 +699,7 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
         if np.hypot(*e) < 0.002:
             break
     phase = (-np.angle(z) / spec.N_GORES) % (2 * np.pi / spec.N_GORES)
-    strength = gore_strength(edge_k, z)
+    strength = _gore_strength(np.sum(edge_k, axis=0))
     if strength < MIN_GORE_STRENGTH:
         raise NoCanopyError(
             f"no canopy found: no 80-gore pattern on the object (gore strength {strength:.1f} < {MIN_GORE_STRENGTH})"
