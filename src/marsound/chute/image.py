@@ -60,7 +60,6 @@ CENTRE_SEARCH_BELOW = 7.0
 and easy benchmark images measure 8.6 or more; a misplaced centre smears the gore phase)."""
 CENTRE_SEARCH_RADIUS = 0.16
 """Largest centre error searched, in rim radii (steep views measured up to 0.15)."""
-"""Size of the gap's inner edge relative to the rim that is believed."""
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".jpe", ".bmp", ".tif", ".tiff", ".webp", ".ppm", ".pgm", ".pnm", ".jp2")
 
 
