@@ -13,11 +13,15 @@ Pipeline (reference ``shared/reference/parachute-code.md`` §4.1-§4.7):
 4. **Ring radii**: the disk between vent and gap is split into its three rings by a
    least-squares segmentation of the angular colour profiles of successive radii (rows inside a
    ring look alike, the saw-tooth seams separate them); the band lies between gap and rim.
-5. **Gore phase**: phase of the 80th angular harmonic of the colour-edge energy.
-6. **Colour**: per-gore medians over the central half of each gore and ring (avoiding seams,
-   saw-teeth and suspension lines) in intensity-free chromaticity; two-class clustering with a
-   linear discriminant turns each gore into a soft probability of red. Gores whose colour or
-   brightness fits neither class (occluders) become erasures (P = 0.5).
+5. **Gore phase and centre**: phase of the 80th angular harmonic of the colour-edge energy;
+   its drift across sectors and rings locates the image of the centre (seams are radial), which
+   with the rim fixes the homography (:func:`marsound.chute.geometry.centred_frame`). When the
+   gore pattern stays weak, the centre is searched on a grid.
+6. **Colour**: ~50 samples per gore and ring over 70 % of the gore's width (the band: half), in
+   intensity-free chromaticity; two-class clustering with a linear discriminant of the gore
+   medians, then asymmetric evidence per gore (what covers a gore is grey or dark, never red)
+   gives a soft probability of red (:func:`classify_gores`). Gores with almost no sample that
+   fits either class (occluders) become erasures (P = 0.5).
 7. **Decode** with :func:`marsound.chute.decode_bits.decode_soft`, which tries both directions
    and every rotation; ``clockwise`` means the image is a view from below.
 """
