@@ -138,11 +138,11 @@ def _gore_samples(truth, red, white, seed=0):
     return bgr + rng.normal(0, 4, bgr.shape)
 
 
-def _classify(bgr):
+def _classify(bgr, columns=None):
     """classify_gores on BGR samples, with the chroma and log brightness read_canopy uses."""
     from marsound.chute.image import _chroma, classify_gores
 
-    return classify_gores(_chroma(bgr), np.log(bgr.sum(-1) + 3.0))
+    return classify_gores(_chroma(bgr), np.log(bgr.sum(-1) + 3.0), columns=columns)
 
 
 def test_classify_gores_asymmetric_evidence():
@@ -234,9 +234,7 @@ def test_classify_gores_partly_hidden_red_under_dark_occluder_is_red():
     side = np.isin(np.arange(49) % 7, (0, 6))  # the outermost sample columns
     bgr[2, 50] = dark
     bgr[2, 50, side] = 0.25 * red + 0.75 * dark
-    from marsound.chute.image import _chroma, classify_gores
-
-    p, _ = classify_gores(_chroma(bgr), np.log(bgr.sum(-1) + 3.0), columns=7)
+    p, _ = _classify(bgr, columns=7)
     assert p[1, 20] > 0.9
     assert p[2, 50] <= 0.5
     others = np.ones((4, 80), bool)

@@ -115,12 +115,18 @@ def affine_frame(rim: Ellipse) -> CanopyFrame:
     return CanopyFrame(g, rim, None, False)
 
 
-def projective_frame(rim: Ellipse, inner: Ellipse) -> CanopyFrame | None:
-    """Frame from two images of concentric circles (rim and an inner circle), or None if degenerate."""
+def _normalised_rim(rim: Ellipse) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """(T, C): T maps coordinates normalised by the rim (its centre at 0, its mean radius 1) to
+    pixels; C is the rim's conic in those coordinates (well conditioned)."""
     o = np.asarray(rim.centre, dtype=float)
     s = rim.mean_radius
-    t = np.array([[s, 0, o[0]], [0, s, o[1]], [0, 0, 1.0]])  # normalised -> pixel
-    c1 = t.T @ rim.conic() @ t
+    t = np.array([[s, 0, o[0]], [0, s, o[1]], [0, 0, 1.0]])
+    return t, t.T @ rim.conic() @ t
+
+
+def projective_frame(rim: Ellipse, inner: Ellipse) -> CanopyFrame | None:
+    """Frame from two images of concentric circles (rim and an inner circle), or None if degenerate."""
+    t, c1 = _normalised_rim(rim)
     c2 = t.T @ inner.conic() @ t
     try:
         w, v = np.linalg.eig(np.linalg.solve(c1, c2))
@@ -134,8 +140,8 @@ def projective_frame(rim: Ellipse, inner: Ellipse) -> CanopyFrame | None:
     c = np.real(v[:, i])
     if abs(c[2]) < 1e-12:
         return None
-    c = c / c[2]
-    return centred_frame(rim, (float(o[0] + s * c[0]), float(o[1] + s * c[1])), inner)
+    c = t @ (c / c[2])
+    return centred_frame(rim, (float(c[0]), float(c[1])), inner)
 
 
 def centred_frame(
@@ -148,11 +154,8 @@ def centred_frame(
     the line at infinity), so the rim and the centre fix the homography up to a rotation. This is
     how the decoder moves the centre without refitting any other ellipse.
     """
-    o = np.asarray(rim.centre, dtype=float)
-    s = rim.mean_radius
-    t = np.array([[s, 0, o[0]], [0, s, o[1]], [0, 0, 1.0]])  # normalised -> pixel
-    c1 = t.T @ rim.conic() @ t
-    c = np.array([(centre_px[0] - o[0]) / s, (centre_px[1] - o[1]) / s, 1.0])
+    t, c1 = _normalised_rim(rim)
+    c = np.array([(centre_px[0] - t[0, 2]) / t[0, 0], (centre_px[1] - t[1, 2]) / t[1, 1], 1.0])
     if not np.all(np.isfinite(c)) or np.hypot(c[0], c[1]) > 0.5:  # the centre must lie well inside the rim
         return None
     line = c1 @ c

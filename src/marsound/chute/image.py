@@ -478,7 +478,7 @@ def _segment_rows(prof: NDArray[np.float64], n_seg: int, min_len: int) -> list[i
 
 
 def _centre_error(
-    edge_k: list[NDArray[np.float64]],
+    edge_k: NDArray[np.float64],
     ring_r: list[float],
     carrier: NDArray[np.complex128],
     z: complex,
@@ -506,6 +506,34 @@ def _gore_strength(edge: NDArray[np.float64]) -> float:
     return float(spec_[spec.N_GORES] / (np.median(spec_[np.r_[40:76, 85:160]]) + 1e-9))
 
 
+def _edge_energy(profiles: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Colour-edge energy |f(θ+1) − f(θ)| of angular profiles (rings × angles), per ring."""
+    return np.abs(np.roll(profiles, -1, axis=-1) - profiles)
+
+
+def _polar_chroma(
+    img: NDArray[np.uint8], frame: CanopyFrame, radii: NDArray, angles_rad: NDArray, rel: float
+) -> NDArray[np.float64]:
+    """Chroma (:func:`_chroma`) of ``img`` on a (radii × angles) polar grid of ``frame``."""
+    polar = _sample(img, frame, _polar_points(radii, angles_rad), rel)
+    return _chroma(polar.reshape(len(radii), len(angles_rad), 3))
+
+
+def _chroma_axis(feat: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Mean and principal axis of chroma samples (..., 2), oriented so that red (the larger
+    log R/G) is positive: the red-white axis of a canopy."""
+    flat = feat.reshape(-1, 2)
+    mu = flat.mean(0)
+    _, evecs = np.linalg.eigh(np.cov((flat - mu).T))
+    axis = evecs[:, -1]
+    return mu, (-axis if axis[0] < 0 else axis)
+
+
+def _moved_centre(frame: CanopyFrame, e: NDArray[np.float64]) -> CanopyFrame | None:
+    """``frame`` rebuilt about a new centre: the point ``e`` of its canonical plane (rim kept)."""
+    return centred_frame(frame.rim, tuple(frame.to_image(e[None])[0]), frame.inner)
+
+
 # canonical radii sampled by the centre search: the middle of each nominal ring, away from
 # the saw-tooth seams, and the band (ring proportions of public renderers vary by ~0.04)
 _SEARCH_RINGS = ((0.22, 0.30), (0.46, 0.54), (0.69, 0.76), (0.935, 0.97))
@@ -520,20 +548,16 @@ def _search_centre(img: NDArray[np.uint8], frame: CanopyFrame, rel: float) -> Ca
     """
     ang = (np.arange(N_ANGLES) + 0.5) * (2 * np.pi / N_ANGLES)
     rings = [np.linspace(a, b, 3) for a, b in _SEARCH_RINGS]
-    feat0 = _chroma(_sample(img, frame, _polar_points(np.concatenate(rings), ang), rel))
-    mu = feat0.mean(0)
-    _, evecs = np.linalg.eigh(np.cov((feat0 - mu).T))
-    axis = evecs[:, -1]
+    mu, axis = _chroma_axis(_polar_chroma(img, frame, np.concatenate(rings), ang, rel))
 
     def score(e: NDArray[np.float64], which: slice) -> tuple[float, CanopyFrame | None]:
-        cand = centred_frame(frame.rim, tuple(frame.to_image(e[None])[0]), frame.inner)
+        cand = _moved_centre(frame, e)
         if cand is None:
             return -1.0, None
         rr = rings[which]
-        f = (_chroma(_sample(img, cand, _polar_points(np.concatenate(rr), ang), rel)) - mu) @ axis
-        f = f.reshape(len(rr), 3, N_ANGLES)
-        prof = np.median(f, axis=1)
-        return _gore_strength(np.abs(np.roll(prof, -1, axis=1) - prof).sum(axis=0)), cand
+        f = (_polar_chroma(img, cand, np.concatenate(rr), ang, rel) - mu) @ axis
+        prof = np.median(f.reshape(len(rr), 3, N_ANGLES), axis=1)
+        return _gore_strength(_edge_energy(prof).sum(axis=0)), cand
 
     best: tuple[float, CanopyFrame | None, NDArray[np.float64]] = (-1.0, None, np.zeros(2))
     steps = np.arange(-CENTRE_SEARCH_RADIUS, CENTRE_SEARCH_RADIUS + 1e-9, 0.02)
@@ -630,20 +654,12 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
     ang = (np.arange(N_ANGLES) + 0.5) * (2 * np.pi / N_ANGLES)
     r_lo = spec.VENT_RADIUS * k * 1.15
     radii = np.linspace(r_lo, gap_in * 0.985, 72)
-    polar = _sample(img, frame_d, _polar_points(radii, ang), rel).reshape(len(radii), N_ANGLES, 3)
-    feat = _chroma(polar)
+    feat = _polar_chroma(img, frame_d, radii, ang, rel)
     band_r = np.linspace(band[0], band[1], 6)
-    polar_b = _sample(img, frame_d, _polar_points(band_r, ang), rel).reshape(len(band_r), N_ANGLES, 3)
-    feat_b = _chroma(polar_b)
+    feat_b = _polar_chroma(img, frame_d, band_r, ang, rel)
 
     # principal chroma axis of the canopy (red vs white)
-    allf = np.concatenate([feat.reshape(-1, 2), feat_b.reshape(-1, 2)])
-    mu = allf.mean(0)
-    cov = np.cov((allf - mu).T)
-    _, evecs = np.linalg.eigh(cov)
-    axis = evecs[:, -1]
-    if axis[0] < 0:  # red has a larger log R/G
-        axis = -axis
+    mu, axis = _chroma_axis(np.concatenate([feat.reshape(-1, 2), feat_b.reshape(-1, 2)]))
     f1 = (feat - mu) @ axis  # (rows, angles)
     f1b = (feat_b - mu) @ axis
 
@@ -666,9 +682,9 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
     carrier = np.exp(-1j * spec.N_GORES * theta_edge)
     ring_rows = [(a + (b - a) // 4, b - (b - a) // 4 + 1) for a, b in itertools.pairwise(cuts)]
 
-    def edges(f_disk: NDArray) -> list[NDArray]:
+    def edges(f_disk: NDArray) -> NDArray:
         profs = [np.median(f_disk[a:b], axis=0) for a, b in ring_rows] + [np.median(f1b[1:-1], axis=0)]
-        return [np.abs(np.roll(pr, -1) - pr) for pr in profs]
+        return _edge_energy(np.stack(profs))
 
     edge_k = edges(f1)
     z = np.sum(np.sum(edge_k, axis=0) * carrier)
@@ -689,14 +705,12 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
         e = _centre_error(edge_k, ring_r, carrier, z, sec_theta)
         if e is None or np.hypot(*e) > 0.05:
             break
-        moved = centred_frame(frame_d.rim, tuple(frame_d.to_image(e[None])[0]), frame_d.inner)
+        moved = _moved_centre(frame_d, e)
         if moved is None:
             break
         frame_d = moved
-        polar = _sample(img, frame_d, _polar_points(radii, ang), rel).reshape(len(radii), N_ANGLES, 3)
-        f1 = (_chroma(polar) - mu) @ axis
-        polar_b = _sample(img, frame_d, _polar_points(band_r, ang), rel).reshape(len(band_r), N_ANGLES, 3)
-        f1b = (_chroma(polar_b) - mu) @ axis
+        f1 = (_polar_chroma(img, frame_d, radii, ang, rel) - mu) @ axis
+        f1b = (_polar_chroma(img, frame_d, band_r, ang, rel) - mu) @ axis
         edge_k = edges(f1)
         z = np.sum(np.sum(edge_k, axis=0) * carrier)
         if np.hypot(*e) < 0.002:
@@ -832,7 +846,11 @@ def classify_gores(
     sig = max(sig, 0.06)
     gain = 0.5 / sig**2
     ts = (X - mw) @ d / dd  # (rings, 80, samples)
-    s_red = 1.0 / (1.0 + np.exp(-np.clip(gain * (ts - 0.5), -30.0, 30.0)))
+
+    def soft_red(ts_: NDArray[np.float64], midpoint: float) -> NDArray[np.float64]:
+        return 1.0 / (1.0 + np.exp(-np.clip(gain * (ts_ - midpoint), -30.0, 30.0)))
+
+    s_red = soft_red(ts, 0.5)
     # samples that are neither: off the red-white chroma line, or too dark / bright for their class
     perp = X - (mw + ts[..., None] * d)
     valid = (np.linalg.norm(perp, axis=-1) / np.sqrt(dd) < 0.6) & (ts > -0.8) & (ts < 1.8)
@@ -854,15 +872,13 @@ def classify_gores(
         wsel = (s_red[k] <= 0.5) & valid[k]
         if wsel.sum() >= 20:
             dark = central[k] & (logL[k] < np.median(logL[k][wsel]) - np.log(WHITE_BRIGHTNESS_RATIO))
-            s_dark = 1.0 / (1.0 + np.exp(-np.clip(gain * (ts[k] - DARK_RED_MIDPOINT), -30.0, 30.0)))
-            s_red[k] = np.where(dark, s_dark, s_red[k])
+            s_red[k] = np.where(dark, soft_red(ts[k], DARK_RED_MIDPOINT), s_red[k])
     for k in range(shape[0]):
         for cls, ratio in ((s_red[k] > 0.5, RED_BRIGHTNESS_RATIO), (s_red[k] <= 0.5, WHITE_BRIGHTNESS_RATIO)):
             sel = cls & valid[k]
             if sel.sum() >= 20:
                 m = np.median(logL[k][sel])
                 valid[k] &= ~(cls & (np.abs(logL[k] - m) > np.log(ratio)))
-    n_s = X.shape[2]
     n_valid = valid.sum(axis=2)
     raw_r = (s_red * valid).sum(axis=2)
     frac = raw_r / np.maximum(n_valid, 1)
