@@ -40,9 +40,9 @@ def _root(
 
 
 def _register_all() -> None:
-    from marsound.cli import analyze, chute, demo, physics, render
+    from marsound.cli import analyze, chute, demo, landing, physics, render
 
-    for module in (physics, demo, render, analyze, chute):
+    for module in (physics, demo, render, analyze, chute, landing):
         module.register(app)
 
 
