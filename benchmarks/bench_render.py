@@ -33,7 +33,7 @@ import numpy as np, soundfile as sf
 from marsound.physics import preset
 from marsound.rendering import design_propagation_filter, render_file
 atm = preset("jezero")
-flt = design_propagation_filter(50.0, 48000, atm)
+flt = design_propagation_filter(48000, 50.0, atm)
 times = []
 if case == "oaconvolve":
     from scipy.signal import oaconvolve

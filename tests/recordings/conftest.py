@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from marsound.recordings.audio_file import write_float_wav
+from marsound.audio import write_float_wav
 from marsound.recordings.pds4 import write_label
 
 

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from scipy.signal import welch
 
+from marsound.constants import INGENUITY_BLADE_PASSING_HZ
 from marsound.errors import InvalidParameterError, MarsoundError
 from marsound.physics import preset, sound_speed
 from marsound.recordings import (
@@ -71,20 +72,20 @@ def test_tone_start_and_end_inside_the_record(rng):
 def test_doppler_speed_within_02_m_s(rng):
     t = np.arange(int(60 * FS)) / FS
     v = 3.5 * np.tanh((30 - t) / 5)
-    c = float(sound_speed([84.4], preset("jezero"))[0])
+    c = float(sound_speed([INGENUITY_BLADE_PASSING_HZ], preset("jezero"))[0])
     x = rotor_tone(60, FS, radial_speed_m_s=v, sound_speed_m_s=c, noise_rms=0.03, seed=rng)
     main = track_tones(x, sample_rate_hz=FS)[0]
-    rs = doppler_radial_speed(main.times_s, main.frequencies_hz, source_frequency_hz=84.4)
+    rs = doppler_radial_speed(main.times_s, main.frequencies_hz, source_frequency_hz=INGENUITY_BLADE_PASSING_HZ)
     assert rs.sound_speed_m_s == pytest.approx(c)
     truth = 3.5 * np.tanh((30 - main.times_s) / 5)
     assert np.max(np.abs(rs.speed_m_s - truth)) < 0.2
     blind = doppler_radial_speed(main.times_s, main.frequencies_hz)  # f0 from the symmetric fly-by
-    assert blind.source_frequency_hz == pytest.approx(84.4, abs=0.02)
+    assert blind.source_frequency_hz == pytest.approx(INGENUITY_BLADE_PASSING_HZ, abs=0.02)
 
 
 def test_amplitude_nulls(rng):
     x = rotor_tone(100, FS, null_period_s=16, noise_rms=0.005, harmonics=(), seed=rng)
-    t, lev = tone_envelope_db(x, 84.4, sample_rate_hz=FS)
+    t, lev = tone_envelope_db(x, INGENUITY_BLADE_PASSING_HZ, sample_rate_hz=FS)
     nulls = amplitude_null_times(t, lev)
     np.testing.assert_allclose(nulls, (np.arange(6) + 0.5) * 16, atol=0.25)
 

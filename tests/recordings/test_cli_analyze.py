@@ -8,8 +8,8 @@ import json
 import numpy as np
 import pytest
 
+from marsound.audio import write_float_wav
 from marsound.cli.main import main
-from marsound.recordings.audio_file import write_float_wav
 from marsound.recordings.pds4 import write_label
 from marsound.recordings.supercam_fits import write_supercam_fits
 from marsound.recordings.synthetic import counts_from_signal, event_bursts, rotor_tone, spark_shots

@@ -7,9 +7,9 @@ import struct
 import numpy as np
 import pytest
 
+from marsound.audio import wav_chunks, write_float_wav
 from marsound.errors import FileFormatError, InvalidParameterError
 from marsound.recordings import Recording, open_source, parse_label, read, read_supercam_fits, write_supercam_fits
-from marsound.recordings.audio_file import wav_chunks, write_float_wav
 from marsound.recordings.pds4 import write_label
 from marsound.recordings.synthetic import counts_from_signal
 

@@ -23,7 +23,7 @@ def _fails(tmp_path, exc, match, *args, **kwargs):
 def test_unreadable_file(tmp_path):
     bad = tmp_path / "noise.wav"
     bad.write_bytes(b"RIFF\x00\x00garbage" * 10)
-    _fails(tmp_path, FileFormatError, "cannot read", bad, tmp_path / "o.wav", 5.0, preset("mars"))
+    _fails(tmp_path, FileFormatError, "not a RIFF/WAVE file", bad, tmp_path / "o.wav", 5.0, preset("mars"))
 
 
 def test_missing_file(tmp_path):
@@ -35,10 +35,10 @@ def test_empty_file(tmp_path, content):
     p = tmp_path / "empty.wav"
     if content is None:
         sf.write(p, np.zeros((0, 1), np.float32), 48_000)
-        match = "no samples"
+        match = "holds no audio frames"
     else:
         p.write_bytes(content)
-        match = "cannot read"
+        match = "is empty"
     _fails(tmp_path, FileFormatError, match, p, tmp_path / "o.wav", 5.0, preset("mars"))
 
 

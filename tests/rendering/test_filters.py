@@ -60,7 +60,7 @@ def test_tone_burst_arrives_after_group_delay_on_mars():
 
 def test_click_dispersion_group_delay_difference_matches_model():
     atm, d = preset("jezero"), 50.0
-    flt = design_propagation_filter(d, FS, atm, source_model="none")
+    flt = design_propagation_filter(FS, d, atm, source_model="none")
     x = np.zeros(2000, np.float32)
     x[0] = 1.0
     y = render(x, FS, d, atm, source_model="none").astype(float)
@@ -94,7 +94,7 @@ def test_same_distance_same_atmosphere_is_identity():
 
 def test_realised_response_matches_transfer_function():
     atm = preset("jezero")
-    flt = design_propagation_filter(20.0, FS, atm)
+    flt = design_propagation_filter(FS, 20.0, atm)
     f = np.array([0.0, 20.0, 84.0, 240.0, 1000.0, 5000.0])
     h = flt.frequency_response(f)
     ht = transfer_function(f, 20.0, atm)
@@ -117,21 +117,21 @@ def test_source_models_earth_to_mars():
 @pytest.mark.parametrize("bad", [0.0, -3.0, float("nan"), float("inf")])
 def test_bad_distances_are_refused(bad):
     with pytest.raises(InvalidParameterError, match="distance_m"):
-        design_propagation_filter(bad, FS, preset("mars"))
+        design_propagation_filter(FS, bad, preset("mars"))
     with pytest.raises(InvalidParameterError, match="source_distance_m"):
-        design_propagation_filter(10.0, FS, preset("mars"), source_distance_m=bad)
+        design_propagation_filter(FS, 10.0, preset("mars"), source_distance_m=bad)
 
 
 @pytest.mark.parametrize("fs", [7_999, 200_000, 0])
 def test_unsupported_sample_rates_are_refused(fs):
     with pytest.raises(InvalidParameterError, match="sample_rate_hz"):
-        design_propagation_filter(10.0, fs, preset("mars"))
+        design_propagation_filter(fs, 10.0, preset("mars"))
 
 
 def test_closer_than_recording_distance_is_allowed():
     # d < r0: a recording made at 5 m rendered at 2 m is louder and loses less treble
     atm = preset("jezero")
-    flt = design_propagation_filter(2.0, FS, atm, source_distance_m=5.0, source_model="none")
+    flt = design_propagation_filter(FS, 2.0, atm, source_distance_m=5.0, source_model="none")
     h = np.abs(flt.frequency_response(np.array([100.0, 2000.0])))
     assert h[0] == pytest.approx(2.5 * np.exp(absorption([100.0], atm)[0] * 3.0), rel=1e-3)
     assert h[1] > h[0]

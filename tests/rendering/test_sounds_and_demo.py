@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from marsound.demo import render_demo_sounds
 from marsound.errors import InvalidParameterError, UnknownNameError
-from marsound.rendering.demo import render_demo_sounds
 from marsound.rendering.sounds import BLADE_PASSING_HZ, SOUND_NAMES, builtin_sound
 
 

@@ -26,7 +26,7 @@ def _reference(x: np.ndarray, flt) -> np.ndarray:
 @pytest.mark.parametrize("block", [1, 2, 7, 97, 1009, 65_537, 10**6])
 def test_stream_equals_whole_array_for_any_block_size(block):
     atm = preset("jezero")
-    flt = design_propagation_filter(9.0, FS, atm)
+    flt = design_propagation_filter(FS, 9.0, atm)
     x = np.random.default_rng(2).standard_normal((3000, 2)).astype(np.float32)
     eng = StreamingFilter(flt.fir, 2, integer_delay=flt.integer_delay)
     y = np.concatenate([eng.process(x[i : i + block]) for i in range(0, len(x), block)] + [eng.flush()])

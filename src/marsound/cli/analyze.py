@@ -48,7 +48,7 @@ def register(app: typer.Typer) -> None:
         no_audio: bool = typer.Option(False, "--no-audio", help="Do not write the playable audio copy."),
     ) -> None:
         from marsound.errors import InvalidParameterError
-        from marsound.recordings.io import find_products, is_glob
+        from marsound.recordings.sources import find_products, is_glob
 
         p = Path(file)
         batch = p.is_dir() or (not p.exists() and is_glob(file))
@@ -70,7 +70,7 @@ def register(app: typer.Typer) -> None:
             raise InvalidParameterError("--label applies to a single FILE; in batch mode sibling labels are used")
         paths = find_products(file)
         rows = _run_batch(paths, out, workers, spark_distance_m, spark_trigger_offset_s, wind_reference, not no_audio)
-        from marsound.recordings.analysis import write_table
+        from marsound.recordings.batch import write_table
 
         tables = write_table(rows, out)
         failed = [r for r in rows if r["status"] != "ok"]
@@ -92,7 +92,7 @@ def register(app: typer.Typer) -> None:
 def _run_batch(paths, out, workers, spark_distance_m, spark_trigger_offset_s, wind_reference, write_audio):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from marsound.recordings.analysis import analyze_many
+    from marsound.recordings.batch import analyze_many
 
     kwargs = dict(
         spark_distance_m=spark_distance_m, spark_trigger_offset_s=spark_trigger_offset_s,
@@ -107,7 +107,7 @@ def _run_batch(paths, out, workers, spark_distance_m, spark_trigger_offset_s, wi
         def step(path: Path, err: str | None) -> None:
             prog.update(task, advance=1, description=f"{'FAILED ' if err else ''}{path.name}")
 
-        return analyze_many(paths, out, max_workers=workers, progress=step, **kwargs)
+        return analyze_many(paths, out, workers=workers, progress=step, **kwargs)
 
 
 def _print_summary(summary: dict, out: Path) -> None:

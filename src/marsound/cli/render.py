@@ -58,10 +58,10 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print the reports as JSON."),
     ) -> None:
         from marsound._validate import choose
+        from marsound.audio import probe
         from marsound.errors import InvalidParameterError
         from marsound.physics import preset as get_preset
         from marsound.rendering import render_file
-        from marsound.rendering.audio_io import probe_input
         from marsound.rendering.moving import read_trajectory_csv
         from marsound.rendering.source_models import SOURCE_MODELS
 
@@ -75,7 +75,7 @@ def register(app: typer.Typer) -> None:
             traj = read_trajectory_csv(trajectory)
         elif not distance_m:
             raise InvalidParameterError("--distance-m is required (or --trajectory)")
-        info = probe_input(input_path)
+        info = probe(input_path)
         total = info.frames * (2 if normalize else 1)
         kwargs = dict(
             trajectory=traj,

@@ -13,13 +13,22 @@ Analyses (pure functions, streaming over long files): :func:`spectral_summary`,
 
 from __future__ import annotations
 
-from marsound.recordings.analysis import analyze_file, analyze_many
-from marsound.recordings.audio_file import AudioFileSource, read_audio, write_float_wav
+from marsound.audio import write_float_wav
+from marsound.recordings.analysis import analyze_file
+from marsound.recordings.batch import analyze_many
 from marsound.recordings.doppler import RadialSpeed, amplitude_null_times, doppler_radial_speed, tone_envelope_db
 from marsound.recordings.events import Event, detect_events
-from marsound.recordings.io import find_products, open_source, read, read_supercam_wav
 from marsound.recordings.pds4 import Pds4Label, parse_label, write_label
 from marsound.recordings.recording import Recording, SignalSource
+from marsound.recordings.sources import (
+    AudioFileSource,
+    as_source,
+    find_products,
+    open_source,
+    read,
+    read_audio,
+    read_supercam_wav,
+)
 from marsound.recordings.sparks import SparkSoundSpeed, spark_sound_speed, temperature_from_sound_speed
 from marsound.recordings.spectral import (
     BandLevels,
@@ -50,6 +59,7 @@ __all__ = [
     "amplitude_null_times",
     "analyze_file",
     "analyze_many",
+    "as_source",
     "band_levels",
     "band_rms",
     "detect_events",

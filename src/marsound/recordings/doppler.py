@@ -20,7 +20,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from marsound._validate import positive_finite
 from marsound.errors import InvalidParameterError
-from marsound.recordings.recording import SignalSource, as_source
+from marsound.recordings.recording import SignalSource
+from marsound.recordings.sources import as_source
 from marsound.recordings.streaming import bandpass_source, iter_window_mean_square
 
 

@@ -21,7 +21,8 @@ from numpy.typing import NDArray
 
 from marsound._validate import positive_finite
 from marsound.errors import InvalidParameterError
-from marsound.recordings.recording import SignalSource, as_source
+from marsound.recordings.recording import SignalSource
+from marsound.recordings.sources import as_source
 from marsound.recordings.streaming import count_frames, density_scale, iter_power, make_grid
 
 EVENT_KINDS = ("impact", "gust", "mechanism")

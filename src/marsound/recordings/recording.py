@@ -1,16 +1,18 @@
 """The :class:`Recording` type and the streaming-source protocol shared by all readers and analyses.
 
-A recording keeps its metadata consistent on every assignment (the ObsPy ``Stats`` idea,
-reference ``codebases-and-performance.md`` A.6): the samples are always a 2-D float32
+A recording keeps its metadata consistent on every assignment (the idea of ObsPy's ``Stats``;
+Beyreuther et al. 2010, *Seismol. Res. Lett.* 81(3), 530-533): the samples are always a 2-D float32
 array ``(frames, channels)``, the channel layout always has one name per channel, the sample
-rate is always finite and > 0, and shot windows (LIBS recordings, reference
-``mars-audio-data.md`` §1.3) always lie inside the samples. ``duration_s`` and the time axis
+rate is always finite and > 0, and shot windows (one per laser shot in SuperCam LIBS recordings;
+Maurice et al. 2021, *Space Sci. Rev.* 217, 47) always lie inside the samples. ``duration_s`` and the time axis
 are derived, never stored.
 
 Analyses accept anything that follows the small :class:`SignalSource` protocol:
 ``sample_rate_hz``, ``n_frames``, ``segments()`` and ``iter_mono(start, stop, block_frames)``.
-:class:`Recording` (in memory) and :class:`marsound.recordings.audio_file.AudioFileSource`
-(a file read block by block) both implement it.
+:class:`Recording` (in memory) and :class:`marsound.recordings.sources.AudioFileSource`
+(a file read block by block) both implement it. This module imports nothing else from
+:mod:`marsound.recordings`: it is the base of the package. Opening files lives in
+:mod:`marsound.recordings.sources`.
 """
 
 from __future__ import annotations
@@ -23,9 +25,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from marsound import _validate
+from marsound.audio.probe import DEFAULT_BLOCK_FRAMES
 from marsound.errors import InvalidParameterError
-
-DEFAULT_BLOCK_FRAMES = 1 << 18  # 262,144 frames (10.5 s at 25 kHz): ~1 MB of float32
 
 
 @runtime_checkable
@@ -50,23 +51,8 @@ class SignalSource(Protocol):
 
 
 def _as_samples(samples: ArrayLike) -> NDArray[np.float32]:
-    try:
-        arr = np.asarray(samples)
-    except (TypeError, ValueError):
-        raise InvalidParameterError(f"samples must be numeric, got {type(samples).__name__}") from None
-    if arr.dtype.kind not in "fiub":
-        raise InvalidParameterError(f"samples must be numeric, got dtype {arr.dtype}")
-    if arr.ndim == 1:
-        arr = arr[:, None]
-    if arr.ndim != 2:
-        raise InvalidParameterError(f"samples must be 1-D or 2-D (frames, channels), got shape {arr.shape}")
-    if arr.shape[1] == 0:
-        raise InvalidParameterError(f"samples have no channel (shape {arr.shape})")
-    out = np.ascontiguousarray(arr, dtype=np.float32)
-    if not np.isfinite(out).all():
-        bad = int((~np.isfinite(out)).sum())
-        raise InvalidParameterError(f"samples contain {bad} non-finite value(s) (NaN or inf)")
-    return out
+    arr = _validate.audio_samples(samples, min_frames=0)
+    return arr[:, None] if arr.ndim == 1 else arr
 
 
 def default_channels(n: int) -> tuple[str, ...]:
@@ -310,18 +296,4 @@ class Recording:
         )
 
 
-def as_source(obj: Any, sample_rate_hz: float | None = None) -> SignalSource:
-    """Turn a :class:`Recording`, a streaming source, a path or an array into a :class:`SignalSource`.
-
-    Paths are opened with :func:`marsound.recordings.io.open_source` (streamed when the format
-    allows it); arrays need ``sample_rate_hz``.
-    """
-    if isinstance(obj, SignalSource) and not isinstance(obj, np.ndarray):
-        return obj
-    if isinstance(obj, (str, Path)):
-        from marsound.recordings.io import open_source
-
-        return open_source(obj)
-    if sample_rate_hz is None:
-        raise InvalidParameterError("sample_rate_hz is required when the signal is a plain array")
-    return Recording(obj, sample_rate_hz)
+__all__ = ["DEFAULT_BLOCK_FRAMES", "Recording", "SignalSource", "default_channels"]

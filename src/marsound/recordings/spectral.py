@@ -20,7 +20,8 @@ from numpy.typing import NDArray
 
 from marsound._validate import positive_finite
 from marsound.errors import InvalidParameterError
-from marsound.recordings.recording import SignalSource, as_source
+from marsound.recordings.recording import SignalSource
+from marsound.recordings.sources import as_source
 from marsound.recordings.streaming import count_frames, density_scale, iter_power, make_grid
 
 DEFAULT_BANDS_HZ: tuple[tuple[float, float], ...] = ((20.0, 200.0), (200.0, 2000.0), (2000.0, 12500.0))

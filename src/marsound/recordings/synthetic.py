@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from marsound._validate import positive_finite
+from marsound.constants import INGENUITY_BLADE_PASSING_HZ
 from marsound.errors import InvalidParameterError
 from marsound.recordings.recording import Recording
 
@@ -32,7 +33,7 @@ def rotor_tone(
     duration_s: float,
     sample_rate_hz: float = 25_000.0,
     *,
-    frequency_hz: float = 84.4,
+    frequency_hz: float = INGENUITY_BLADE_PASSING_HZ,
     amplitude: float = 0.05,
     harmonics: Sequence[float] = (0.4,),
     radial_speed_m_s: ArrayLike | float = 0.0,
@@ -215,10 +216,10 @@ def counts_from_signal(x: ArrayLike, gain: float, *, centre: int = 1880) -> NDAr
 def write_demo_products(folder: str | Path, *, duration_s: float = 60.0, seed: int = 0) -> dict[str, Path]:
     """Write a synthetic calibrated WAV product with its label, and a raw LIBS FITS product.
 
-    The WAV holds an Ingenuity-like 84.4 Hz tone (Doppler fly-by, nulls every 16 s), wind and a
+    The WAV holds an Ingenuity-like 84.6 Hz tone (Doppler fly-by, nulls every 16 s), wind and a
     few bursts; the FITS holds 30 spark shots at 3.0 m with c = 250 m/s. Returns the paths.
     """
-    from marsound.recordings.audio_file import write_float_wav
+    from marsound.audio import write_float_wav
     from marsound.recordings.pds4 import write_label
     from marsound.recordings.supercam_fits import write_supercam_fits
 

@@ -16,8 +16,9 @@ zero-padding to ~0.1 Hz bins"):
    ``max_slope_hz_per_s`` x elapsed time + one raw bin, gaps up to ``max_gap_s``); tracks
    shorter than ``min_duration_s`` are dropped.
 
-The Ingenuity blade-passing tone (~84.4 Hz, harmonic 168.8 Hz) and the rover pump (~195 Hz)
-are the motivating lines (Lorenz et al. 2023, PSS 230:105684).
+The Ingenuity blade-passing tone (~84.6 Hz, harmonic 169 Hz;
+:data:`marsound.constants.INGENUITY_BLADE_PASSING_HZ`) and the rover pump (~195 Hz) are the motivating
+lines (Lorenz et al. 2023, PSS 230:105684).
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from numpy.typing import NDArray
 
 from marsound._validate import positive_finite
 from marsound.errors import InvalidParameterError
-from marsound.recordings.recording import SignalSource, as_source
+from marsound.recordings.recording import SignalSource
+from marsound.recordings.sources import as_source
 from marsound.recordings.streaming import count_frames, iter_power, lowpass_decimated, make_grid, spectrum_scale
 
 
@@ -148,12 +150,16 @@ def masked_by_neighbour(
     return (same & near & stronger).any(axis=1)
 
 
+DEFAULT_FMAX_HZ = 1000.0
+"""Highest tone frequency tracked by default [Hz]."""
+
+
 def track_tones(
     source: object,
     *,
     sample_rate_hz: float | None = None,
     fmin_hz: float = 20.0,
-    fmax_hz: float = 1000.0,
+    fmax_hz: float = DEFAULT_FMAX_HZ,
     window_s: float = 4.0,
     hop_s: float = 0.5,
     zero_pad: int = 4,

@@ -26,7 +26,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from marsound._validate import positive_finite
 from marsound.errors import FileFormatError, InvalidParameterError
-from marsound.recordings.recording import SignalSource, as_source
+from marsound.recordings.recording import SignalSource
+from marsound.recordings.sources import as_source
 from marsound.recordings.streaming import FilteredSource, bandpass_source, iter_window_mean_square
 
 
@@ -56,12 +57,18 @@ class WindPowerLaw:
         return {"a": self.a, "b": self.b, "b_uncertainty": self.b_uncertainty, "r2": self.r2, "n": self.n}
 
 
+DEFAULT_BAND_HZ = (20.0, 200.0)
+"""Band of the wind-noise RMS [Hz] (the low band where wind noise dominates; Stott et al. 2023)."""
+DEFAULT_WINDOW_S = 0.5
+"""RMS window [s]."""
+
+
 def band_rms(
     source: object,
     *,
     sample_rate_hz: float | None = None,
-    band_hz: tuple[float, float] = (20.0, 200.0),
-    window_s: float = 0.5,
+    band_hz: tuple[float, float] = DEFAULT_BAND_HZ,
+    window_s: float = DEFAULT_WINDOW_S,
     exclude_hz: Sequence[tuple[float, float]] = (),
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Band-limited RMS over consecutive windows, streamed.

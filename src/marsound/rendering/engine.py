@@ -13,6 +13,8 @@ samples dropped if it is negative).
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 from numpy.typing import ArrayLike, NDArray
@@ -28,6 +30,14 @@ def choose_fft_length(num_taps: int) -> int:
     from scipy import fft
 
     return int(fft.next_fast_len(max(4096, 8 * num_taps), real=True))
+
+
+class BlockProcessor(Protocol):
+    """What the streaming loop drives: any chunk size in, output as available, then a tail."""
+
+    def process(self, chunk: NDArray[np.float32]) -> NDArray[np.float32]: ...
+
+    def flush(self) -> NDArray[np.float32]: ...
 
 
 class StreamingFilter:

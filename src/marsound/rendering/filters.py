@@ -177,12 +177,16 @@ def _band_edge(f: NDArray[np.float64], fs: float) -> NDArray[np.float64]:
     return 0.5 * (1.0 + np.cos(np.pi * x))
 
 
+DEFAULT_SOURCE_DISTANCE_M = 1.0
+"""Distance r0 [m] at which a recording is assumed to have been made."""
+
+
 def design_propagation_filter(
-    distance_m: float,
     sample_rate_hz: float,
+    distance_m: float,
     atmosphere: Atmosphere,
     *,
-    source_distance_m: float = 1.0,
+    source_distance_m: float = DEFAULT_SOURCE_DISTANCE_M,
     source_atmosphere: Atmosphere | None = None,
     source_model: str = DEFAULT_SOURCE_MODEL,
     model: str = DEFAULT_MODEL,
@@ -191,12 +195,15 @@ def design_propagation_filter(
 ) -> PropagationFilter:
     """Design the propagation filter from ``r0`` to ``d`` in ``atmosphere`` at ``sample_rate_hz``.
 
+    Arguments come in the order of :func:`~marsound.rendering.render`: sample rate, distance,
+    atmosphere; every option is keyword-only.
+
     Parameters
     ----------
-    distance_m : float
-        Listener distance d [m], > 0.
     sample_rate_hz : float
         Sample rate [Hz], 8-192 kHz.
+    distance_m : float
+        Listener distance d [m], > 0.
     atmosphere : Atmosphere
         Target atmosphere (e.g. ``preset("jezero")`` or ``mars_profile().at(altitude_m)``).
     source_distance_m : float, optional
@@ -219,7 +226,7 @@ def design_propagation_filter(
     Examples
     --------
     >>> from marsound.physics import preset
-    >>> flt = design_propagation_filter(50.0, 48_000, preset("jezero"))
+    >>> flt = design_propagation_filter(48_000, 50.0, preset("jezero"))
     >>> flt.num_taps < 2000, round(flt.gain_db, 1)
     (True, -54.2)
     """

@@ -246,8 +246,8 @@ class MovingSourceFilter:
         for length in lengths:
             d = r0 + length
             flt = design_propagation_filter(
-                d if d > 0 else r0,
                 fs,
+                d if d > 0 else r0,
                 atmosphere,
                 source_distance_m=r0,
                 model=m.name,

@@ -1,12 +1,14 @@
 """Render a recording as heard at a distance in another atmosphere: arrays and files.
 
-``render`` works on an in-memory array; ``render_file`` streams a sound file block by block to one
-or several outputs (one per distance), with bounded memory, atomic outputs and a JSON sidecar per
-output that records the true applied level.
+``render`` works on an in-memory array; ``render_file`` checks its input once
+(:class:`marsound.audio.AudioReader`), streams it block by block to one or several outputs (one per
+distance) with bounded memory, then commits every output and its JSON sidecar (the true applied
+level) together: stream, then commit.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 from collections.abc import Callable, Sequence
@@ -17,18 +19,18 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from marsound import __version__
-from marsound._validate import positive_finite
+from marsound._atomic import atomic_path
+from marsound._validate import audio_samples, positive_finite
+from marsound.audio import DEFAULT_BLOCK_FRAMES, AudioInfo, AudioReader, AudioWriter, WriteReport, output_format
 from marsound.errors import InvalidParameterError
 from marsound.physics import DEFAULT_MODEL, Atmosphere, preset
-from marsound.rendering.audio_io import (
-    DEFAULT_BLOCK_FRAMES,
-    BlockProcessor,
-    output_format,
-    probe_input,
-    stream_to_files,
+from marsound.rendering.engine import BlockProcessor, StreamingFilter
+from marsound.rendering.filters import (
+    DEFAULT_SOURCE_DISTANCE_M,
+    PropagationFilter,
+    check_sample_rate,
+    design_propagation_filter,
 )
-from marsound.rendering.engine import StreamingFilter
-from marsound.rendering.filters import PropagationFilter, check_sample_rate, design_propagation_filter
 from marsound.rendering.moving import MovingSourceFilter, Trajectory
 from marsound.rendering.source_models import DEFAULT_SOURCE_MODEL, SOURCE_MODELS, source_gain_db
 
@@ -41,7 +43,7 @@ def render(
     distance_m: float,
     atmosphere: Atmosphere,
     *,
-    source_distance_m: float = 1.0,
+    source_distance_m: float = DEFAULT_SOURCE_DISTANCE_M,
     source_atmosphere: Atmosphere | None = None,
     source_model: str = DEFAULT_SOURCE_MODEL,
     model: str = DEFAULT_MODEL,
@@ -84,14 +86,10 @@ def render(
     >>> float(round(np.argmax(np.abs(y)) / 48_000, 3))  # about (10 - 1) m / 248 m/s
     0.036
     """
-    a = np.asarray(x, dtype=np.float32)
-    if a.ndim not in (1, 2) or a.shape[0] == 0:
-        raise InvalidParameterError(f"x must be a non-empty (frames,) or (frames, channels) array, got shape {a.shape}")
-    if not np.isfinite(a).all():
-        raise InvalidParameterError("x contains NaN or infinite samples")
+    a = audio_samples(x, "x")
     flt = design_propagation_filter(
-        distance_m,
         check_sample_rate(sample_rate_hz),
+        distance_m,
         atmosphere,
         source_distance_m=source_distance_m,
         source_atmosphere=source_atmosphere,
@@ -155,7 +153,7 @@ def render_file(
     atmosphere: Atmosphere,
     *,
     trajectory: Trajectory | None = None,
-    source_distance_m: float = 1.0,
+    source_distance_m: float = DEFAULT_SOURCE_DISTANCE_M,
     source_atmosphere: Atmosphere | None = None,
     source_model: str = DEFAULT_SOURCE_MODEL,
     model: str = DEFAULT_MODEL,
@@ -168,7 +166,8 @@ def render_file(
     Parameters
     ----------
     input_path : path
-        Any file libsndfile reads (WAV, FLAC, AIFF, Ogg, MP3...), 8-192 kHz, any channels.
+        Any file :mod:`marsound.audio` reads (WAV, FLAC, AIFF, Ogg, MP3..., or a video's
+        soundtrack), 8-192 kHz, any channels. It is checked once, before any output is created.
     output_path : path
         Output; its suffix picks the format (WAV/AIFF: 32-bit float, FLAC: 24-bit PCM, clipped at
         full scale). With several distances, see :func:`output_paths_for`.
@@ -195,37 +194,25 @@ def render_file(
     Raises
     ------
     FileFormatError
-        Unreadable, empty or unsupported input; unsupported output suffix; NaN/inf samples.
+        Unreadable, empty, truncated or unsupported input; unsupported output suffix; NaN/inf samples.
     InvalidParameterError
         Bad distances, output equal to the input, sample rate outside 8-192 kHz.
     """
     r0 = positive_finite(source_distance_m, "source_distance_m")
     if int(block_frames) < 1:
         raise InvalidParameterError(f"block_frames={block_frames!r} must be >= 1")
-    src = preset("earth") if source_atmosphere is None else source_atmosphere
-    if trajectory is not None:
-        if distance_m is not None:
-            raise InvalidParameterError("give either distance_m or trajectory, not both")
-        distances: list[float | None] = [None]
-        outs = [Path(output_path)]
-    else:
-        if distance_m is None:
-            raise InvalidParameterError("distance_m: give at least one distance (or a trajectory)")
-        raw = [distance_m] if np.ndim(distance_m) == 0 else list(distance_m)  # type: ignore[arg-type]
-        if not raw:
-            raise InvalidParameterError("distance_m: give at least one distance")
-        distances = [positive_finite(d, "distance_m") for d in raw]
-        outs = output_paths_for(output_path, distances)  # type: ignore[arg-type]
-    info = probe_input(input_path)
+    src_atm = preset("earth") if source_atmosphere is None else source_atmosphere
+    distances, outs = _distances_and_outputs(output_path, distance_m, trajectory)
+    reader = AudioReader(input_path)
+    info = reader.info
+    _check_render_rate(info)
     for p in outs:  # fail early, before any work
         output_format(p, frames=info.frames, channels=info.channels)
         if Path(p).resolve() == info.path.resolve():
             raise InvalidParameterError(f"output path {p} is the same as the input")
-    common = dict(source_distance_m=r0, source_atmosphere=src, source_model=source_model, model=model)
-    filters = [
-        None if d is None else design_propagation_filter(d, info.sample_rate_hz, atmosphere, **common)
-        for d in distances
-    ]
+    common = dict(source_distance_m=r0, source_atmosphere=src_atm, source_model=source_model, model=model)
+    rate = info.sample_rate_hz
+    filters = [None if d is None else design_propagation_filter(rate, d, atmosphere, **common) for d in distances]
 
     def processors(gains: list[float]) -> list[BlockProcessor]:
         procs: list[BlockProcessor] = []
@@ -233,9 +220,7 @@ def render_file(
             if f is None:
                 assert trajectory is not None
                 procs.append(
-                    MovingSourceFilter(
-                        trajectory, info.sample_rate_hz, info.channels, atmosphere, extra_gain=g, **common
-                    )
+                    MovingSourceFilter(trajectory, rate, info.channels, atmosphere, extra_gain=g, **common)
                 )
             else:
                 fir = f.fir if g == 1.0 else f.fir * g
@@ -244,82 +229,147 @@ def render_file(
 
     gains = [1.0] * len(filters)
     if normalize:
-        stats = stream_to_files(
-            info,
-            [(p, e, 1.0) for p, e in zip(outs, processors(gains))],
-            progress=progress,
-            block_frames=block_frames,
-            dry_run=True,
-        )
-        gains = [NORMALIZE_PEAK / s["peak"] if s["peak"] > 0 else 1.0 for s in stats]
-    g_src_db = source_gain_db(source_model, src, atmosphere)
-
-    def reports(stats: list[dict]) -> list[RenderReport]:
-        result = []
-        for p, f, g, s in zip(outs, filters, gains, stats):
-            norm_db = 20.0 * math.log10(g)
-            result.append(
-                RenderReport(
-                    output_path=str(p),
-                    sidecar_path=str(sidecar_path_for(p)),
-                    distance_m=None if f is None else f.distance_m,
-                    source_distance_m=r0,
-                    source_model=source_model,
-                    source_gain_db=g_src_db,
-                    spreading_gain_db=None if f is None else f.spreading_gain_db,
-                    normalization_gain_db=norm_db,
-                    applied_gain_db=(g_src_db if f is None else f.gain_db) + norm_db,
-                    delay_s=None if f is None else f.delay_s,
-                    fir_taps=None if f is None else f.num_taps,
-                    output_frames=s["frames"],
-                    output_peak=s["peak"],
-                    clipped_samples=s["clipped_samples"],
-                )
+        peaks = _peaks(reader, processors(gains), block_frames=block_frames, progress=progress)
+        gains = [NORMALIZE_PEAK / p if p > 0 else 1.0 for p in peaks]
+    g_src_db = source_gain_db(source_model, src_atm, atmosphere)
+    procs = processors(gains)
+    with contextlib.ExitStack() as commit:  # every output and sidecar is renamed in place together, at the end
+        writers = [
+            commit.enter_context(
+                AudioWriter(p, rate, info.channels, inputs=(info.path,), frames_hint=info.frames)
             )
-        return result
+            for p in outs
+        ]
+        for block in reader.blocks(block_frames=block_frames):
+            for proc, w in zip(procs, writers):
+                w.write(proc.process(block))
+            if progress is not None:
+                progress(block.shape[0])
+        for proc, w in zip(procs, writers):
+            w.write(proc.flush())
+            w.close()
+        reports = [
+            _report(w.report(), f, g, r0=r0, source_model=source_model, source_gain_db_=g_src_db)
+            for w, f, g in zip(writers, filters, gains)
+        ]
+        for rep, flt in zip(reports, filters):
+            doc = _sidecar(rep, flt, info, atmosphere, src_atm, model, trajectory)
+            tmp = commit.enter_context(atomic_path(rep.sidecar_path, inputs=(info.path,)))
+            tmp.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+    return reports
 
-    done: list[list[RenderReport]] = []
 
-    def sidecars(stats: list[dict]) -> list[tuple[Path, str]]:
-        reps = reports(stats)
-        done.append(reps)
-        files = []
-        for rep, flt in zip(reps, filters):
-            doc: dict[str, object] = {
-                "marsound_version": __version__,
-                "input_path": str(info.path),
-                "sample_rate_hz": info.sample_rate_hz,
-                "channels": info.channels,
-                "input_frames": info.frames,
-                **rep.to_dict(),
-                "applied_gain_note": "applied_gain_db = source_gain_db + spreading_gain_db + normalization_gain_db "
-                "(broadband; for a moving source the spreading r0/d(t) is time-varying and not included); "
-                "absorption and dispersion come on top, per frequency",
-                "propagation_model": model,
-                "atmosphere": atmosphere.describe(),
-                "source_atmosphere": src.describe(),
-            }
-            if flt is not None:
-                doc["reference_speed_m_s"] = flt.reference_speed_m_s
-                doc["integer_delay_samples"] = flt.integer_delay
-            if trajectory is not None:
-                doc["trajectory"] = {
-                    "time_s": [float(trajectory.time_s[0]), float(trajectory.time_s[-1])],
-                    "distance_min_m": float(trajectory.distance_m.min()),
-                    "distance_max_m": float(trajectory.distance_m.max()),
-                    "max_radial_speed_m_s": trajectory.max_radial_speed_m_s(),
-                }
-            files.append((Path(rep.sidecar_path), json.dumps(doc, indent=2) + "\n"))
-        return files
+def _distances_and_outputs(
+    output_path: str | Path, distance_m: float | Sequence[float] | None, trajectory: Trajectory | None
+) -> tuple[list[float | None], list[Path]]:
+    if trajectory is not None:
+        if distance_m is not None:
+            raise InvalidParameterError("give either distance_m or trajectory, not both")
+        return [None], [Path(output_path)]
+    if distance_m is None:
+        raise InvalidParameterError("distance_m: give at least one distance (or a trajectory)")
+    raw = [distance_m] if np.ndim(distance_m) == 0 else list(distance_m)  # type: ignore[arg-type]
+    if not raw:
+        raise InvalidParameterError("distance_m: give at least one distance")
+    distances = [positive_finite(d, "distance_m") for d in raw]
+    return list(distances), output_paths_for(output_path, distances)
 
-    stream_to_files(
-        info,
-        [(p, e, 1.0) for p, e in zip(outs, processors(gains))],
-        progress=progress,
-        block_frames=block_frames,
-        sidecars=sidecars,
+
+def _check_render_rate(info: AudioInfo) -> None:
+    try:
+        check_sample_rate(info.sample_rate_hz)
+    except InvalidParameterError:
+        raise InvalidParameterError(
+            f"input {info.path} has sample rate {info.sample_rate_hz:g} Hz; supported: 8000-192000 Hz"
+        ) from None
+
+
+def _peaks(
+    reader: AudioReader,
+    procs: Sequence[BlockProcessor],
+    *,
+    block_frames: int,
+    progress: Callable[[int], None] | None,
+) -> list[float]:
+    """Peak |output| of each processor over the whole input (the first pass of ``normalize``)."""
+    peaks = [0.0] * len(procs)
+
+    def seen(i: int, y: NDArray[np.float32]) -> None:
+        if y.size:
+            peaks[i] = max(peaks[i], float(np.max(np.abs(y))))
+
+    for block in reader.blocks(block_frames=block_frames):
+        for i, proc in enumerate(procs):
+            seen(i, proc.process(block))
+        if progress is not None:
+            progress(block.shape[0])
+    for i, proc in enumerate(procs):
+        seen(i, proc.flush())
+    return peaks
+
+
+def _report(
+    written: WriteReport,
+    f: PropagationFilter | None,
+    gain: float,
+    *,
+    r0: float,
+    source_model: str,
+    source_gain_db_: float,
+) -> RenderReport:
+    norm_db = 20.0 * math.log10(gain)
+    return RenderReport(
+        output_path=str(written.path),
+        sidecar_path=str(sidecar_path_for(written.path)),
+        distance_m=None if f is None else f.distance_m,
+        source_distance_m=r0,
+        source_model=source_model,
+        source_gain_db=source_gain_db_,
+        spreading_gain_db=None if f is None else f.spreading_gain_db,
+        normalization_gain_db=norm_db,
+        applied_gain_db=(source_gain_db_ if f is None else f.gain_db) + norm_db,
+        delay_s=None if f is None else f.delay_s,
+        fir_taps=None if f is None else f.num_taps,
+        output_frames=written.frames,
+        output_peak=written.peak,
+        clipped_samples=written.clipped_samples,
     )
-    return done[0]
+
+
+def _sidecar(
+    rep: RenderReport,
+    flt: PropagationFilter | None,
+    info: AudioInfo,
+    atmosphere: Atmosphere,
+    source_atmosphere: Atmosphere,
+    model: str,
+    trajectory: Trajectory | None,
+) -> dict[str, object]:
+    doc: dict[str, object] = {
+        "marsound_version": __version__,
+        "input_path": str(info.path),
+        "sample_rate_hz": round(info.sample_rate_hz),
+        "channels": info.channels,
+        "input_frames": info.frames,
+        **rep.to_dict(),
+        "applied_gain_note": "applied_gain_db = source_gain_db + spreading_gain_db + normalization_gain_db "
+        "(broadband; for a moving source the spreading r0/d(t) is time-varying and not included); "
+        "absorption and dispersion come on top, per frequency",
+        "propagation_model": model,
+        "atmosphere": atmosphere.describe(),
+        "source_atmosphere": source_atmosphere.describe(),
+    }
+    if flt is not None:
+        doc["reference_speed_m_s"] = flt.reference_speed_m_s
+        doc["integer_delay_samples"] = flt.integer_delay
+    if trajectory is not None:
+        doc["trajectory"] = {
+            "time_s": [float(trajectory.time_s[0]), float(trajectory.time_s[-1])],
+            "distance_min_m": float(trajectory.distance_m.min()),
+            "distance_max_m": float(trajectory.distance_m.max()),
+            "max_radial_speed_m_s": trajectory.max_radial_speed_m_s(),
+        }
+    return doc
 
 
 __all__ = ["SOURCE_MODELS", "PropagationFilter", "RenderReport", "output_paths_for", "render", "render_file"]

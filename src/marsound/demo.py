@@ -1,6 +1,10 @@
-"""The listening part of ``marsound demo``: built-in sounds on Earth and on Mars, side by side.
+"""The demo job (``marsound demo``): the physics of sound on Mars vs Earth, then hearing it.
 
-Writes into ``<out>/sounds/``: one WAV per sound, planet and distance
+1. :func:`physics_comparison`: absorption and sound speed on Mars (Jezero) and Earth at
+   :data:`DEMO_FREQUENCIES_HZ`, and the level change at equal acoustic power; a plot.
+2. :func:`render_demo_sounds`: built-in sounds on Earth and on Mars, side by side.
+
+:func:`render_demo_sounds` writes into ``<out>/sounds/``: one WAV per sound, planet and distance
 (``<sound>_<earth|mars>_<D>m.wav``), one spectrogram PNG per sound (Earth row over Mars row,
 one column per distance) and ``<out>/sounds.html`` with audio players.
 
@@ -14,39 +18,86 @@ from __future__ import annotations
 
 import html
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from marsound._atomic import atomic_path, write_text_atomic
-from marsound.physics import preset
+from marsound.audio import write_audio
+from marsound.constants import INGENUITY_BLADE_PASSING_HZ
+from marsound.physics import impedance, preset, propagation
 from marsound.rendering.engine import apply_filter
 from marsound.rendering.filters import design_propagation_filter
 from marsound.rendering.sounds import SOUND_NAMES, builtin_sound
 
 DEMO_DISTANCES_M = (2.0, 10.0, 50.0)
 DEMO_SAMPLE_RATE_HZ = 48_000
+DEMO_SOUND_SECONDS = 3.0
+DEMO_FREQUENCIES_HZ = (20.0, INGENUITY_BLADE_PASSING_HZ, 240.0, 1000.0, 2000.0, 5000.0, 10000.0)
+"""Table frequencies [Hz]: Ingenuity's blade-passing tone, the CO2 relaxation region (~240 Hz at
+Jezero, where the sound speed changes; Maurice et al. 2022, *Nature* 605, 653-658), and the audio band."""
+DEMO_MARKS_HZ = (INGENUITY_BLADE_PASSING_HZ, 240.0)
 LISTEN_PEAK = 10 ** (-1 / 20)
+
+
+@dataclass(frozen=True)
+class PhysicsComparison:
+    """Mars (Jezero) vs Earth per frequency, and the level change for the same acoustic power."""
+
+    frequency_hz: tuple[float, ...]
+    mars_absorption_db_per_m: tuple[float, ...]
+    earth_absorption_db_per_m: tuple[float, ...]
+    mars_sound_speed_m_s: tuple[float, ...]
+    earth_sound_speed_m_s: tuple[float, ...]
+    level_change_db: float
+    """Mars relative to Earth: ``10 log10(Z_mars / Z_earth)``, Z = rho c."""
+
+
+def physics_comparison(frequencies_hz: tuple[float, ...] = DEMO_FREQUENCIES_HZ) -> PhysicsComparison:
+    """Absorption [dB/m] and sound speed [m/s] on Mars (Jezero) and Earth, and the level change."""
+    mars, earth = preset("jezero"), preset("earth")
+    pm, pe = propagation(frequencies_hz, mars), propagation(frequencies_hz, earth)
+    return PhysicsComparison(
+        tuple(float(f) for f in frequencies_hz),
+        tuple(float(v) for v in pm.absorption_db_per_m),
+        tuple(float(v) for v in pe.absorption_db_per_m),
+        tuple(float(v) for v in pm.sound_speed_m_s),
+        tuple(float(v) for v in pe.sound_speed_m_s),
+        10 * math.log10(impedance(mars) / impedance(earth)),
+    )
+
+
+def run_demo(out_dir: str | Path, *, sound_seconds: float = DEMO_SOUND_SECONDS) -> dict[str, Path]:
+    """Write every demo output into ``out_dir`` (physics plot, sounds, page); returns the files by key."""
+    from marsound.physics.plot import plot_propagation
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    plot = plot_propagation(
+        [preset("jezero"), preset("earth")], out_dir / "physics_mars_vs_earth.png", marks_hz=DEMO_MARKS_HZ
+    )
+    outputs: dict[str, Path] = {"physics_plot": Path(plot)}
+    outputs.update(render_demo_sounds(out_dir, duration_s=sound_seconds))
+    return outputs
 
 
 def render_demo_sounds(
     out_dir: Path,
     *,
-    duration_s: float = 3.0,
+    duration_s: float = DEMO_SOUND_SECONDS,
     distances_m: tuple[float, ...] = DEMO_DISTANCES_M,
     sample_rate_hz: int = DEMO_SAMPLE_RATE_HZ,
     sounds: tuple[str, ...] = SOUND_NAMES,
 ) -> dict[str, Path]:
     """Render the built-in sounds on Earth and Mars (Jezero); returns the written files by key."""
-    import soundfile as sf
-
     out_dir = Path(out_dir)
     folder = out_dir / "sounds"
     folder.mkdir(parents=True, exist_ok=True)
     earth, mars = preset("earth"), preset("jezero")
     atmospheres = {"earth": earth, "mars": mars}
     filters = {
-        (planet, d): design_propagation_filter(d, sample_rate_hz, atm, source_atmosphere=earth)
+        (planet, d): design_propagation_filter(sample_rate_hz, d, atm, source_atmosphere=earth)
         for planet, atm in atmospheres.items()
         for d in distances_m
     }
@@ -63,8 +114,7 @@ def render_demo_sounds(
             gains[d] = LISTEN_PEAK / max(float(np.max(np.abs(rendered[("earth", d)]))), 1e-12)
             for planet in atmospheres:
                 path = folder / f"{name}_{planet}_{d:g}m.wav"
-                with atomic_path(path) as tmp:
-                    sf.write(tmp, rendered[(planet, d)] * gains[d], sample_rate_hz, subtype="PCM_16", format="WAV")
+                write_audio(path, rendered[(planet, d)], sample_rate_hz, gain=gains[d], subtype="PCM_16")
                 written[f"{name}_{planet}_{d:g}m"] = path
         png = folder / f"{name}_spectrogram.png"
         _spectrogram_figure(name, rendered, gains, distances_m, sample_rate_hz, png)

@@ -1,0 +1,98 @@
+"""What ``marsound analyze`` writes for one product: figures, a playable copy, ``summary.json``, ``index.html``."""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from marsound._atomic import write_text_atomic
+from marsound.audio import AudioWriter
+
+
+def write_playable_wav(source: Any, path: Path) -> Path:
+    """16-bit PCM copy of a source, peak-normalised to 0.9, streamed (for the HTML audio player)."""
+    peak = 0.0
+    for blk in source.iter_mono():
+        if blk.size:
+            peak = max(peak, float(np.abs(blk).max()))
+    gain = 0.9 / peak if peak > 0 else 1.0
+    with AudioWriter(path, source.sample_rate_hz, 1, gain=gain, subtype="PCM_16") as out:
+        for blk in source.iter_mono():
+            out.write(blk)
+    return path
+
+
+def _html(summary: dict[str, Any], figures: dict[str, str], audio: str | None) -> str:
+    def row(k: str, v: Any) -> str:
+        return f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>"
+
+    head = ["sample_rate_hz", "duration_s", "unit", "n_windows"]
+    for k in ("sound_speed_m_s", "sound_speed_uncertainty_m_s", "temperature_k", "temperature_uncertainty_k"):
+        if k in summary:
+            head.append(k)
+    rows = "".join(row(k, summary.get(k)) for k in head)
+    meta = "".join(row(k, v) for k, v in summary.get("metadata", {}).items())
+    tones = "".join(
+        f"<tr><td>{t['frequency_hz']}</td><td>{t['level_db']}</td><td>{t['start_s']}</td><td>{t['end_s']}</td></tr>"
+        for t in summary["tones"]
+    )
+    events = "".join(
+        f"<tr><td>{e['start_s']}</td><td>{e['end_s']}</td><td>{html.escape(e['kind'])}</td><td>{e['level_db']}</td></tr>"
+        for e in summary["events"]
+    )
+    imgs = "".join(
+        f'<figure><img src="{html.escape(f)}" alt="{html.escape(k)}"><figcaption>{html.escape(k)}</figcaption></figure>'
+        for k, f in figures.items()
+    )
+    player = f'<audio controls preload="none" src="{html.escape(audio)}"></audio>' if audio else ""
+    notes = "".join(f"<li>{html.escape(n)}</li>" for n in summary.get("notes", []))
+    title = html.escape(Path(summary["source_path"]).name)
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>marsound: {title}</title>
+<style>body{{font-family:sans-serif;max-width:1150px;margin:1em auto}}img{{max-width:100%}}
+table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:2px 6px;text-align:left}}</style></head>
+<body><h1>{title}</h1>
+<p>Playback (peak-normalised 16-bit copy): {player}</p>
+<table>{rows}</table>
+<h2>Tones</h2><table><tr><th>frequency [Hz]</th><th>level [dB]</th><th>start [s]</th><th>end [s]</th></tr>
+{tones}</table>
+<h2>Events</h2><table><tr><th>start [s]</th><th>end [s]</th><th>kind</th><th>level [dB]</th></tr>{events}</table>
+{imgs}
+<h2>Metadata</h2><table>{meta}</table>
+<ul>{notes}</ul>
+<p><a href="summary.json">summary.json</a></p>
+</body></html>
+"""
+
+
+def write_outputs(
+    src: Any, summary: dict[str, Any], spec: Any, tones: Sequence[Any], events: Sequence[Any], out: Path, *,
+    radial: Any = None, envelope: Any = None, wind: Any = None, write_audio: bool = True,
+) -> dict[str, str]:  # fmt: skip
+    """Write figures, the playable audio, ``summary.json`` and ``index.html`` into ``out``."""
+    from marsound.recordings import plot
+
+    out.mkdir(parents=True, exist_ok=True)
+    name = Path(summary["source_path"]).name
+    figures = {
+        "spectrogram": plot.plot_spectrogram(spec.spectrogram, tones, events, out / "spectrogram.png", title=name).name,
+        "psd": plot.plot_psd(spec.psd, tones, out / "psd.png", title=f"Welch PSD: {name}").name,
+        "tracks": plot.plot_tracks(tones, out / "tracks.png", radial=radial, envelope=envelope, title=name).name,
+    }
+    if wind is not None:
+        figures["wind"] = plot.plot_wind(*wind, out / "wind.png").name
+    audio = None
+    if write_audio:
+        audio = write_playable_wav(src, out / "audio.wav").name
+    files = {**figures, "summary": "summary.json", "html": "index.html"}
+    if audio:
+        files["audio"] = audio
+    summary = dict(summary, outputs=files)
+    write_text_atomic(out / "summary.json", json.dumps(summary, indent=2))
+    write_text_atomic(out / "index.html", _html(summary, figures, audio))
+    return files

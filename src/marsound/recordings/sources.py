@@ -1,0 +1,290 @@
+"""Where recordings are opened: :func:`read`, :func:`open_source`, :func:`as_source` and the readers.
+
+* ``.fits``/``.fit``/``.fts``: SuperCam raw audio (:mod:`~marsound.recordings.supercam_fits`).
+* anything else: a sound file (or a video's soundtrack) read through :mod:`marsound.audio` and
+  streamed by :class:`AudioFileSource`. When a PDS4 label is given (or sits beside the file with
+  the same name and ``.xml``), it must describe the file; its sol, LMST, UTC start, sequence id,
+  product version and unit go into the metadata, and a SuperCam calibrated product must be a
+  float WAV.
+
+The data model (:mod:`~marsound.recordings.recording`) imports nothing from here.
+"""
+
+from __future__ import annotations
+
+import glob as _glob
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from marsound._validate import non_negative_finite, positive_finite
+from marsound.audio import DEFAULT_BLOCK_FRAMES, AudioReader, NonFinitePolicy, check_regular_file
+from marsound.errors import FileFormatError, InvalidParameterError
+from marsound.recordings.recording import Recording, SignalSource, default_channels
+
+
+class AudioFileSource:
+    """A sound file opened for streaming analysis (implements :class:`SignalSource`).
+
+    The file is checked once, on opening (:func:`marsound.audio.probe`: regular file, RIFF
+    chunks, truncation, header); every pass over it then streams blocks through the same
+    :class:`~marsound.audio.AudioReader`.
+
+    Parameters
+    ----------
+    path : str or Path
+        Any file libsndfile reads (WAV, FLAC, OGG, MP3, AIFF...) or a video container whose
+        soundtrack is read (MP4, MOV, MKV, WebM).
+    unit : str
+        Physical unit of the samples (``"FS"`` full scale by default; ``"Pa"`` for
+        calibrated products, taken from their label by :func:`open_source`).
+    metadata : mapping, optional
+        Product metadata (label fields...).
+    nonfinite : {"error", "allow"}
+        What NaN/inf samples do when read.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        unit: str = "FS",
+        metadata: Mapping[str, Any] | None = None,
+        nonfinite: NonFinitePolicy = "error",
+    ) -> None:
+        self.reader = AudioReader(path, nonfinite=nonfinite, what="audio file")
+        info = self.reader.info
+        self.path = info.path
+        self.wav_info: dict[str, Any] | None = info.wav
+        self._rate = info.sample_rate_hz
+        self._frames = info.frames
+        self.n_channels = info.channels
+        self.channels = default_channels(self.n_channels)
+        self.unit = unit
+        self.format = f"{info.format}/{info.subtype}"
+        self.metadata: dict[str, Any] = {"format": self.format, **dict(metadata or {})}
+
+    @property
+    def sample_rate_hz(self) -> float:
+        return self._rate
+
+    @property
+    def n_frames(self) -> int:
+        return self._frames
+
+    @property
+    def duration_s(self) -> float:
+        return self._frames / self._rate
+
+    @property
+    def source_path(self) -> Path:
+        return self.path
+
+    def segments(self) -> list[tuple[int, int]]:
+        return [(0, self._frames)]
+
+    def iter_mono(
+        self, start: int = 0, stop: int | None = None, block_frames: int = DEFAULT_BLOCK_FRAMES
+    ) -> Iterator[NDArray[np.float32]]:
+        """Float32 mono blocks (channel mean) of ``[start, stop)``; each block is the caller's to keep."""
+        yield from self.reader.blocks(start, stop, block_frames=max(1, int(block_frames)), mono=True, copy=True)
+
+    def read(self, start_s: float = 0.0, stop_s: float | None = None) -> Recording:
+        """Load ``[start_s, stop_s)`` (all channels) into a :class:`Recording`."""
+        a = round(non_negative_finite(start_s, "start_s") * self._rate)
+        b = self._frames if stop_s is None else min(self._frames, round(positive_finite(stop_s, "stop_s") * self._rate))
+        if a >= b:
+            raise InvalidParameterError(
+                f"time slice [{start_s}, {stop_s}] s is empty for {self.path.name} ({self.duration_s:.6g} s)"
+            )
+        data = self.reader.read(a, b)
+        meta = dict(self.metadata)
+        if a:
+            meta["start_offset_s"] = a / self._rate
+        return Recording(data, self._rate, channels=self.channels, unit=self.unit, metadata=meta, source_path=self.path)
+
+    def __repr__(self) -> str:
+        return f"AudioFileSource({str(self.path)!r}, {self._rate:g} Hz, {self._frames} frames, {self.n_channels} ch)"
+
+
+def read_audio(path: str | Path, start_s: float = 0.0, stop_s: float | None = None) -> Recording:
+    """Read any sound file (or a slice of it, or a video's soundtrack) into a :class:`Recording`."""
+    return AudioFileSource(path).read(start_s, stop_s)
+
+
+def as_source(obj: Any, sample_rate_hz: float | None = None) -> SignalSource:
+    """Turn a :class:`Recording`, a streaming source, a path or an array into a :class:`SignalSource`.
+
+    Paths are opened with :func:`open_source` (streamed when the format allows it); arrays need
+    ``sample_rate_hz``.
+    """
+    if isinstance(obj, SignalSource) and not isinstance(obj, np.ndarray):
+        return obj
+    if isinstance(obj, (str, Path)):
+        return open_source(obj)
+    if sample_rate_hz is None:
+        raise InvalidParameterError("sample_rate_hz is required when the signal is a plain array")
+    return Recording(obj, sample_rate_hz)
+
+
+FITS_SUFFIXES = (".fits", ".fit", ".fts")
+AUDIO_SUFFIXES = (".wav", ".wave", ".flac", ".ogg", ".oga", ".mp3", ".aif", ".aiff", ".au", ".caf", ".w64")
+PRODUCT_SUFFIXES = FITS_SUFFIXES + AUDIO_SUFFIXES
+
+
+def _label_for(path: Path, label: str | Path | None, auto_label: bool) -> Path | None:
+    if label is not None:
+        return Path(label)
+    if auto_label:
+        from marsound.recordings.pds4 import find_label
+
+        return find_label(path)
+    return None
+
+
+def open_source(
+    path: str | Path,
+    *,
+    label: str | Path | None = None,
+    auto_label: bool = True,
+    nonfinite: NonFinitePolicy = "error",
+) -> Recording | AudioFileSource:
+    """Open a product for analysis: FITS products are loaded (they are small), audio files streamed.
+
+    Parameters
+    ----------
+    path : str or Path
+        The data file.
+    label : str or Path, optional
+        Its PDS4 label; by default the sibling ``.xml`` is used when it exists.
+    auto_label : bool
+        Look for the sibling label when ``label`` is not given.
+    nonfinite : {"error", "allow"}
+        What NaN/inf samples of a sound file do (see :class:`~marsound.audio.AudioReader`).
+
+    Raises
+    ------
+    FileFormatError
+        Unreadable/corrupt file, unsafe or mismatching label.
+    """
+    path = check_regular_file(path, what="recording")
+    lab_path = _label_for(path, label, auto_label)
+    if path.suffix.lower() in FITS_SUFFIXES:
+        from marsound.recordings.supercam_fits import read_supercam_fits
+
+        return read_supercam_fits(path, label=lab_path)
+    if lab_path is None:
+        return AudioFileSource(path, nonfinite=nonfinite)
+    return open_supercam_wav(path, label=lab_path, nonfinite=nonfinite)
+
+
+def open_supercam_wav(
+    path: str | Path, *, label: str | Path, nonfinite: NonFinitePolicy = "error"
+) -> AudioFileSource:
+    """Open a SuperCam calibrated WAV product with its PDS4 label (streaming source).
+
+    The label must describe this file (name, sample count, rate); the WAV must be IEEE float.
+    The unit comes from the label (``"unknown"`` if it has none; never assumed).
+    """
+    from marsound.recordings.pds4 import check_label_matches, parse_label
+
+    path = Path(path)
+    lab = parse_label(label)  # parse first: a hostile label is refused before the data is touched
+    src = AudioFileSource(path, nonfinite=nonfinite)
+    check_label_matches(lab, path, src.n_frames, src.sample_rate_hz)
+    if src.wav_info is not None and src.wav_info["format_tag"] not in (3, 0xFFFE):
+        raise FileFormatError(
+            f"{path.name}: a calibrated SuperCam product must be IEEE-float WAV, "
+            f"got format tag {src.wav_info['format_tag']}"
+        )
+    src.unit = lab.unit or "unknown"
+    src.metadata.update(lab.as_metadata(), product="supercam_calibrated_audio")
+    return src
+
+
+def read(path: str | Path, *, label: str | Path | None = None, auto_label: bool = True) -> Recording:
+    """Read any supported product into memory as a :class:`Recording`.
+
+    Examples
+    --------
+    >>> from marsound.recordings import read           # doctest: +SKIP
+    >>> rec = read("ascam_sol0076_..._01p02.wav")       # label found beside it
+    >>> rec.metadata["sol"], rec.unit
+    """
+    src = open_source(path, label=label, auto_label=auto_label)
+    if isinstance(src, Recording):
+        return src
+    rec = src.read()
+    return rec
+
+
+def read_supercam_wav(path: str | Path, *, label: str | Path) -> Recording:
+    """Read a SuperCam calibrated WAV product with its label into memory."""
+    return open_supercam_wav(path, label=label).read()
+
+
+def find_products(spec: str | Path) -> list[Path]:
+    """The data files named by a folder, a glob pattern or a single file (labels excluded).
+
+    Raises
+    ------
+    InvalidParameterError
+        If nothing matches.
+    """
+    p = Path(spec)
+    if p.is_dir():
+        files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in PRODUCT_SUFFIXES)
+    elif p.is_file():
+        files = [p]
+    else:
+        files = sorted(
+            Path(f)
+            for f in _glob.glob(str(spec), recursive=True)
+            if Path(f).is_file() and Path(f).suffix.lower() in PRODUCT_SUFFIXES
+        )
+    if not files:
+        raise InvalidParameterError(
+            f"no recording matches {str(spec)!r} (known suffixes: {', '.join(PRODUCT_SUFFIXES)})"
+        )
+    return files
+
+
+def describe(source: Any) -> dict[str, Any]:
+    """A JSON-friendly description of a source: path, rate, frames, duration, unit, metadata."""
+    meta = {k: v for k, v in getattr(source, "metadata", {}).items() if isinstance(v, (str, int, float, bool))}
+    return {
+        "source_path": str(getattr(source, "source_path", "") or ""),
+        "sample_rate_hz": float(source.sample_rate_hz),
+        "n_frames": int(source.n_frames),
+        "duration_s": float(source.n_frames / source.sample_rate_hz),
+        "unit": getattr(source, "unit", "FS"),
+        "n_windows": len(source.segments()),
+        "metadata": meta,
+    }
+
+
+def is_glob(spec: str) -> bool:
+    """True when ``spec`` contains glob wildcards."""
+    if any(ch in str(spec) for ch in "*?["):
+        return True
+    return False
+
+
+__all__ = [
+    "AUDIO_SUFFIXES",
+    "FITS_SUFFIXES",
+    "PRODUCT_SUFFIXES",
+    "AudioFileSource",
+    "as_source",
+    "describe",
+    "find_products",
+    "is_glob",
+    "open_source",
+    "open_supercam_wav",
+    "read",
+    "read_audio",
+    "read_supercam_wav",
+]
