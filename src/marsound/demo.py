@@ -150,6 +150,7 @@ def _spectrogram_figure(name, rendered, gains, distances_m, fs, path: Path) -> N
             if i == 1:
                 ax.set_xlabel("time [s]")
     fig.suptitle(f"{name}: recorded at 1 m on Earth, heard at a distance (same gain per column)")
+    assert im is not None
     fig.colorbar(im, ax=axes, label="power [dB re full scale]", shrink=0.8)
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", dpi=80)

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from conftest import tilt_homography
+from helpers import tilt_homography
 
 from marsound.chute.geometry import Ellipse, centred_frame, fit_ellipse_robust, projective_frame
 

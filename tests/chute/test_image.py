@@ -3,7 +3,7 @@
 import cv2
 import numpy as np
 import pytest
-from conftest import PERSEVERANCE, SKY_BGR, TEXTS, tilt_homography
+from helpers import PERSEVERANCE, SKY_BGR, TEXTS, tilt_homography
 
 from marsound.chute.draw import render_array, write_drawing
 from marsound.chute.encode import encode_message

@@ -4,7 +4,7 @@ import av
 import cv2
 import numpy as np
 import pytest
-from conftest import PERSEVERANCE, SKY_BGR, TEXTS
+from helpers import PERSEVERANCE, SKY_BGR, TEXTS
 
 from marsound.chute.draw import render_array
 from marsound.chute.encode import encode_message

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import soundfile as sf
-from conftest import leftovers
+from helpers import leftovers
 
 from marsound.errors import FileFormatError, InvalidParameterError
 from marsound.physics import preset

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import tone_amplitude
+from helpers import tone_amplitude
 
 from marsound.errors import InvalidParameterError, UnknownNameError
 from marsound.physics import absorption, preset, sound_speed_limits, wavenumber

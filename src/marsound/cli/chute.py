@@ -113,6 +113,7 @@ def decode_cmd(
 
         report = decode_bit_strings(bits).to_json()
     else:
+        assert file is not None
         report = _decode_file(file, max_frames)
     if as_json:
         typer.echo(json.dumps(report))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -77,7 +78,7 @@ def register(app: typer.Typer) -> None:
             raise InvalidParameterError("--distance-m is required (or --trajectory)")
         info = probe(input_path)
         total = info.frames * (2 if normalize else 1)
-        kwargs = dict(
+        kwargs: dict[str, Any] = dict(
             trajectory=traj,
             source_distance_m=source_distance_m,
             source_atmosphere=src,

@@ -111,7 +111,7 @@ class Atmosphere:
     --------
     >>> atm = Atmosphere(240.0, 600.0, {"CO2": 0.953, "N2": 0.027, "Ar": 0.016, "O2": 0.004})
     >>> round(atm.sound_speed_low_m_s, 1)
-    246.5
+    246.6
     """
 
     temperature_k: float
@@ -123,8 +123,12 @@ class Atmosphere:
         object.__setattr__(self, "temperature_k", positive_finite(self.temperature_k, "temperature_k"))
         object.__setattr__(self, "pressure_pa", positive_finite(self.pressure_pa, "pressure_pa"))
         items = _normalise_composition(self.composition)
-        object.__setattr__(self, "_items", items)
         object.__setattr__(self, "composition", dict(items))
+
+    @property
+    def _items(self) -> tuple[tuple[str, float], ...]:
+        """The normalised composition as ordered ``(species, mole fraction)`` pairs."""
+        return tuple(self.composition.items())
 
     # dataclass(frozen) would hash the dict; hash on the normalised items instead.
     def __hash__(self) -> int:

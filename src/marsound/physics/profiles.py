@@ -152,13 +152,13 @@ def us_standard_atmosphere_1976(altitude_m: np.ndarray) -> tuple[np.ndarray, np.
         t_b.append(t1)
         p_b.append(p1)
     idx = np.clip(np.searchsorted(_USSA_BASE_H, h, side="right") - 1, 0, len(_USSA_LAPSE) - 1)
-    lapse = np.asarray(_USSA_LAPSE)[idx]
+    lapses = np.asarray(_USSA_LAPSE)[idx]
     tb, pb, hb = np.asarray(t_b)[idx], np.asarray(p_b)[idx], np.asarray(_USSA_BASE_H)[idx]
-    t = tb + lapse * (h - hb)
+    t = tb + lapses * (h - hb)
     with np.errstate(divide="ignore", invalid="ignore"):
-        p_grad = pb * (tb / t) ** (_G0 * _M_AIR / (_R_STAR * np.where(lapse == 0, 1.0, lapse)))
+        p_grad = pb * (tb / t) ** (_G0 * _M_AIR / (_R_STAR * np.where(lapses == 0, 1.0, lapses)))
         p_iso = pb * np.exp(-_G0 * _M_AIR * (h - hb) / (_R_STAR * tb))
-    return t, np.where(lapse == 0.0, p_iso, p_grad)
+    return t, np.where(lapses == 0.0, p_iso, p_grad)
 
 
 def earth_profile(

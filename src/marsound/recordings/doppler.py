@@ -22,7 +22,7 @@ from marsound._validate import positive_finite
 from marsound.errors import InvalidParameterError
 from marsound.recordings.recording import SignalSource
 from marsound.recordings.sources import as_source
-from marsound.recordings.streaming import bandpass_source, iter_window_mean_square
+from marsound.recordings.streaming import FilteredSource, bandpass_source, iter_window_mean_square
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,8 @@ def tone_envelope_db(
     from scipy.signal import sosfreqz
 
     df = min(0.01, bw / 100)
-    _, h = sosfreqz(bp.sos, worN=[f - df, f + df], fs=src.sample_rate_hz)
+    sos = bp.sos if isinstance(bp, FilteredSource) else np.array([[1.0, 0, 0, 1.0, 0, 0]])
+    _, h = sosfreqz(sos, worN=[f - df, f + df], fs=src.sample_rate_hz)
     delay_s = -np.diff(np.unwrap(np.angle(h)))[0] / (2 * np.pi * 2 * df)
     t = np.concatenate(ts) - delay_s
     m = np.concatenate(ms)

@@ -69,8 +69,8 @@ def frame_band_levels(
         ts.append(t - nper / 2 / fs)
         pw.append((p * scale) @ masks)
     t0 = np.concatenate(ts)
-    p = np.concatenate(pw).astype(np.float64)
-    return t0, nper / fs, p[:, 0], p[:, 1], p[:, 2]
+    bands: NDArray[np.float64] = np.concatenate(pw).astype(np.float64)
+    return t0, nper / fs, bands[:, 0], bands[:, 1], bands[:, 2]
 
 
 def detect_events(

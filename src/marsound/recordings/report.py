@@ -85,7 +85,8 @@ def write_outputs(
         "tracks": plot.plot_tracks(tones, out / "tracks.png", radial=radial, envelope=envelope, title=name).name,
     }
     if wind is not None:
-        figures["wind"] = plot.plot_wind(*wind, out / "wind.png").name
+        wind_t, wind_u, ref_t, ref_u = wind
+        figures["wind"] = plot.plot_wind(wind_t, wind_u, ref_t, ref_u, out / "wind.png").name
     audio = None
     if write_audio:
         audio = write_playable_wav(src, out / "audio.wav").name

@@ -211,8 +211,8 @@ def read(path: str | Path, *, label: str | Path | None = None, auto_label: bool 
     Examples
     --------
     >>> from marsound.recordings import read           # doctest: +SKIP
-    >>> rec = read("ascam_sol0076_..._01p02.wav")       # label found beside it
-    >>> rec.metadata["sol"], rec.unit
+    >>> rec = read("ascam_sol0076_..._01p02.wav")       # doctest: +SKIP
+    >>> rec.metadata["sol"], rec.unit                   # doctest: +SKIP
     """
     src = open_source(path, label=label, auto_label=auto_label)
     if isinstance(src, Recording):

@@ -49,7 +49,7 @@ class FrameGrid:
     @property
     def frequencies_hz(self) -> NDArray[np.float64]:
         """Centre frequency of each kept bin [Hz]."""
-        return np.arange(self.n_bins) * (self.sample_rate_hz / self.nfft)
+        return np.arange(self.n_bins, dtype=np.float64) * (self.sample_rate_hz / self.nfft)
 
     @property
     def bin_hz(self) -> float:
@@ -248,6 +248,6 @@ def iter_window_mean_square(
             n = x.size // w
             if n:
                 ms = np.mean(np.square(x[: n * w]).reshape(n, w), axis=1)
-                yield (pos + (np.arange(n) + 0.5) * w) / fs, ms
+                yield (pos + (np.arange(n, dtype=np.float64) + 0.5) * w) / fs, ms
             carry = x[n * w :]
             pos += n * w

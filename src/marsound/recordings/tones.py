@@ -309,7 +309,7 @@ def _link(
         a, b = bounds[i], bounds[i + 1]
         tf = t[a]
         # close stale tracks
-        still = []
+        still: list[dict] = []
         for tr in active:
             (still if tf - tr["t"][-1] <= max_gap_s + 1e-9 else done).append(tr)
         active = still

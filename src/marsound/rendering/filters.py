@@ -37,6 +37,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -158,7 +159,7 @@ def transfer_function(
     return g * np.exp(-1j * k * (d - r0))
 
 
-def _wavenumber(f: NDArray[np.float64], atmosphere: Atmosphere, model: str) -> NDArray[np.complex128]:
+def _wavenumber(f: NDArray[np.floating[Any]], atmosphere: Atmosphere, model: str) -> NDArray[np.complex128]:
     m = get_model(model)
     warn_if_invalid(m, atmosphere, None)
     from marsound.errors import ModelValidityWarning
@@ -166,10 +167,10 @@ def _wavenumber(f: NDArray[np.float64], atmosphere: Atmosphere, model: str) -> N
     with warnings.catch_warnings():
         # frequency-range warnings over the whole FFT grid would be noise; the atmosphere was checked above
         warnings.simplefilter("ignore", ModelValidityWarning)
-        return m.wavenumber(f, atmosphere)
+        return m.wavenumber(np.asarray(f, dtype=np.float64), atmosphere)
 
 
-def _band_edge(f: NDArray[np.float64], fs: float) -> NDArray[np.float64]:
+def _band_edge(f: NDArray[np.floating[Any]], fs: float) -> NDArray[np.float64]:
     """Raised-cosine roll-off from BAND_EDGE_FRACTION * fs/2 (1) to fs/2 (0)."""
     nyq = fs / 2.0
     start = BAND_EDGE_FRACTION * nyq
@@ -240,7 +241,7 @@ def design_propagation_filter(
     g = 10.0 ** ((g_src_db + g_spread_db) / 20.0) * float(extra_gain)
     m = get_model(model)
     c0, c_inf = m.sound_speed_limits(atmosphere)
-    common = dict(
+    common: dict[str, Any] = dict(
         sample_rate_hz=fs,
         distance_m=d,
         source_distance_m=r0,

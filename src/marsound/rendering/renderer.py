@@ -14,6 +14,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -210,7 +211,9 @@ def render_file(
         output_format(p, frames=info.frames, channels=info.channels)
         if Path(p).resolve() == info.path.resolve():
             raise InvalidParameterError(f"output path {p} is the same as the input")
-    common = dict(source_distance_m=r0, source_atmosphere=src_atm, source_model=source_model, model=model)
+    common: dict[str, Any] = dict(
+        source_distance_m=r0, source_atmosphere=src_atm, source_model=source_model, model=model
+    )
     rate = info.sample_rate_hz
     filters = [None if d is None else design_propagation_filter(rate, d, atmosphere, **common) for d in distances]
 
@@ -268,7 +271,7 @@ def _distances_and_outputs(
         return [None], [Path(output_path)]
     if distance_m is None:
         raise InvalidParameterError("distance_m: give at least one distance (or a trajectory)")
-    raw = [distance_m] if np.ndim(distance_m) == 0 else list(distance_m)  # type: ignore[arg-type]
+    raw: list[float] = [distance_m] if isinstance(distance_m, (int, float, np.number)) else list(distance_m)
     if not raw:
         raise InvalidParameterError("distance_m: give at least one distance")
     distances = [positive_finite(d, "distance_m") for d in raw]

@@ -165,11 +165,10 @@ class MolecularModel:
         cv: np.ndarray = np.full(np.shape(omega), static, dtype=np.complex128)
         for n in names:
             cv += cvs[n] / (1.0 + 1j * omega * taus[n])
-        modulus = (1.0 + R / cv) * atm.pressure_pa
+        modulus = np.asarray((1.0 + R / cv) * atm.pressure_pa, dtype=np.complex128)
         if d:
             modulus += 1j * omega * d
-        k = omega * np.sqrt(atm.density_kg_m3 / modulus)
-        return k
+        return np.asarray(omega * np.sqrt(atm.density_kg_m3 / modulus), dtype=np.complex128)
 
     def wavenumber(self, frequency_hz: FloatArray, atmosphere: Atmosphere) -> ComplexArray:
         return self._k(frequency_hz, atmosphere, None, self._viscothermal_d(atmosphere))
