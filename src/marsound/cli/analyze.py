@@ -8,6 +8,10 @@ from pathlib import Path
 
 import typer
 
+from marsound.recordings.analysis import DEFAULT_SPARK_TRIGGER_OFFSET_S
+
+DEFAULT_OUT = Path("marsound-output")
+
 HELP = """Analyse Mars microphone recordings: SuperCam raw FITS, calibrated WAV + PDS4 label, or any
 audio file soundfile reads.
 
@@ -37,12 +41,14 @@ def register(app: typer.Typer) -> None:
             None, "--spark-distance-m", help="Microphone-target distance [m]: laser-spark sound speed and temperature."
         ),
         spark_trigger_offset_s: float = typer.Option(
-            0.0, "--spark-trigger-offset-s", help="Laser firing time from the start of each shot window [s]."
+            DEFAULT_SPARK_TRIGGER_OFFSET_S,
+            "--spark-trigger-offset-s",
+            help="Laser firing time from the start of each shot window [s].",
         ),
         wind_reference: Path | None = typer.Option(
             None, "--wind-reference", help="CSV of time_s,speed_m_s: fit and invert the sound-wind power law."
         ),
-        out: Path = typer.Option(Path("marsound-output"), "--out", "-o", help="Output folder."),
+        out: Path = typer.Option(DEFAULT_OUT, "--out", "-o", help="Output folder."),
         as_json: bool = typer.Option(False, "--json", help="Print the JSON summary (batch: the table rows)."),
         workers: int | None = typer.Option(None, "--workers", help="Worker processes in batch mode (default: CPUs)."),
         no_audio: bool = typer.Option(False, "--no-audio", help="Do not write the playable audio copy."),

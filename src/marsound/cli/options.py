@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import typer
 
-from marsound.physics import Atmosphere, parse_composition, preset
+from marsound.physics import DEFAULT_MODEL, DEFAULT_PRESET, Atmosphere, parse_composition, preset
 from marsound.physics.models import MODEL_NAMES
 
 ATMOSPHERE_HELP = (
@@ -15,21 +15,21 @@ ATMOSPHERE_HELP = (
     "and --humidity-pct [% relative humidity] override its values."
 )
 
-PresetOpt = typer.Option("mars", "--preset", help="Named atmosphere to start from.")
+PresetOpt = typer.Option(DEFAULT_PRESET, "--preset", help="Named atmosphere to start from.")
 TemperatureOpt = typer.Option(None, "--temperature-k", help="Temperature [K]; overrides the preset.")
 PressureOpt = typer.Option(None, "--pressure-pa", help="Pressure [Pa]; overrides the preset.")
 CompositionOpt = typer.Option(
     None, "--composition", help="Mole fractions NAME=X,... summing to 1 (within 1 %); overrides the preset."
 )
 HumidityOpt = typer.Option(None, "--humidity-pct", help="Relative humidity [%]; sets the H2O fraction.")
-ModelOpt = typer.Option("molecular", "--model", help=f"Propagation model: {', '.join(MODEL_NAMES)}.")
+ModelOpt = typer.Option(DEFAULT_MODEL, "--model", help=f"Propagation model: {', '.join(MODEL_NAMES)}.")
 
 
 @dataclass(frozen=True)
 class AtmosphereArgs:
     """The raw atmosphere options of a command line."""
 
-    preset: str = "mars"
+    preset: str = DEFAULT_PRESET
     temperature_k: float | None = None
     pressure_pa: float | None = None
     composition: str | None = None

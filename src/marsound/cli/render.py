@@ -10,6 +10,8 @@ from typing import Any
 import typer
 
 from marsound.cli import options as o
+from marsound.rendering.filters import DEFAULT_SOURCE_DISTANCE_M, DEFAULT_SOURCE_PRESET
+from marsound.rendering.source_models import DEFAULT_SOURCE_MODEL
 
 HELP = f"""Render a recording (made at --source-distance-m on Earth) as heard at --distance-m.
 
@@ -49,9 +51,15 @@ def register(app: typer.Typer) -> None:
         composition: str | None = o.CompositionOpt,
         humidity_pct: float | None = o.HumidityOpt,
         model: str = o.ModelOpt,
-        source_distance_m: float = typer.Option(1.0, "--source-distance-m", help="Recording distance r0 [m]."),
-        source_model: str = typer.Option("equal-power", "--source-model", help="equal-power, equal-velocity or none."),
-        source_preset: str = typer.Option("earth", "--source-preset", help="Atmosphere of the recording."),
+        source_distance_m: float = typer.Option(
+            DEFAULT_SOURCE_DISTANCE_M, "--source-distance-m", help="Recording distance r0 [m]."
+        ),
+        source_model: str = typer.Option(
+            DEFAULT_SOURCE_MODEL, "--source-model", help="equal-power, equal-velocity or none."
+        ),
+        source_preset: str = typer.Option(
+            DEFAULT_SOURCE_PRESET, "--source-preset", help="Atmosphere of the recording."
+        ),
         trajectory: Path | None = typer.Option(
             None, "--trajectory", help="CSV of time_s,distance_m or time_s,x_m,y_m,z_m (moving source)."
         ),

@@ -21,7 +21,7 @@ from marsound.physics.models import (
     PropagationModel,
     get_model,
 )
-from marsound.physics.presets import PRESET_NAMES, preset
+from marsound.physics.presets import DEFAULT_PRESET, PRESET_NAMES, preset
 from marsound.physics.profiles import AltitudeProfile, earth_profile, mars_profile, profile_from_csv
 from marsound.physics.propagation import (
     Propagation,
@@ -39,6 +39,7 @@ from marsound.physics.species import SPECIES, Species, get_species
 
 __all__ = [
     "DEFAULT_MODEL",
+    "DEFAULT_PRESET",
     "MODEL_NAMES",
     "NEPER_TO_DB",
     "PRESET_NAMES",

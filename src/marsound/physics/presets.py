@@ -42,6 +42,10 @@ _PRESETS: dict[str, tuple[float, float, MappingProxyType[str, float]]] = {
 PRESET_NAMES: tuple[str, ...] = tuple(_PRESETS)
 
 
+DEFAULT_PRESET = "mars"
+"""The atmosphere the CLI starts from when none is named."""
+
+
 def preset(name: str, *, relative_humidity_pct: float | None = None) -> Atmosphere:
     """Return a named atmosphere.
 

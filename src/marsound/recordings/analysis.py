@@ -21,6 +21,7 @@ from marsound.recordings.events import detect_events
 from marsound.recordings.recording import Recording, SignalSource
 from marsound.recordings.report import write_outputs
 from marsound.recordings.sources import AudioFileSource, describe, open_source
+from marsound.recordings.sparks import DEFAULT_TRIGGER_OFFSET_S as DEFAULT_SPARK_TRIGGER_OFFSET_S
 from marsound.recordings.sparks import spark_sound_speed
 from marsound.recordings.spectral import spectral_summary
 from marsound.recordings.tones import DEFAULT_FMAX_HZ as DEFAULT_FMAX_TONE_HZ
@@ -80,7 +81,7 @@ def analyze_file(
     *,
     label: str | Path | None = None,
     spark_distance_m: float | None = None,
-    spark_trigger_offset_s: float = 0.0,
+    spark_trigger_offset_s: float = DEFAULT_SPARK_TRIGGER_OFFSET_S,
     wind_reference: str | Path | None = None,
     out_dir: str | Path | None = None,
     fmax_tone_hz: float = DEFAULT_FMAX_TONE_HZ,

@@ -80,6 +80,10 @@ class SparkSoundSpeed:
         }
 
 
+DEFAULT_TRIGGER_OFFSET_S = 0.0
+"""Laser firing time from the start of each shot window [s] (0: the window starts at the shot)."""
+
+
 def shock_arrival_index(y: NDArray[np.float64], min_snr: float) -> float:
     """Fractional sample index of the steepest rise leading to the largest compression, or NaN.
 
@@ -109,7 +113,7 @@ def shock_arrival_index(y: NDArray[np.float64], min_snr: float) -> float:
 def spark_arrival_times(
     recording: Recording,
     *,
-    trigger_offset_s: float = 0.0,
+    trigger_offset_s: float = DEFAULT_TRIGGER_OFFSET_S,
     shot_times_s: ArrayLike | None = None,
     window_s: float = 0.05,
     highpass_hz: float = 1000.0,
@@ -165,7 +169,7 @@ def spark_arrival_times(
     return out
 
 
-def spark_frequency_hz(recording: Recording, arrivals_s: NDArray, *, trigger_offset_s: float = 0.0,
+def spark_frequency_hz(recording: Recording, arrivals_s: NDArray, *, trigger_offset_s: float = DEFAULT_TRIGGER_OFFSET_S,
                        highpass_hz: float = 1000.0, duration_s: float = 0.002) -> float:  # fmt: skip
     """Spectral centroid [Hz] of the shock (``duration_s`` from each arrival), high-passed band."""
     fs = recording.sample_rate_hz
@@ -230,7 +234,7 @@ def spark_sound_speed(
     distance_m: float,
     *,
     distance_uncertainty_m: float | None = None,
-    trigger_offset_s: float = 0.0,
+    trigger_offset_s: float = DEFAULT_TRIGGER_OFFSET_S,
     shot_times_s: ArrayLike | None = None,
     highpass_hz: float = 1000.0,
     min_snr: float = 5.0,

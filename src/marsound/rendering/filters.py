@@ -147,7 +147,7 @@ def transfer_function(
     """
     d = positive_finite(distance_m, "distance_m")
     r0 = positive_finite(source_distance_m, "source_distance_m")
-    src = preset("earth") if source_atmosphere is None else source_atmosphere
+    src = preset(DEFAULT_SOURCE_PRESET) if source_atmosphere is None else source_atmosphere
     f = np.asarray(frequency_hz, dtype=float)
     if not np.all(np.isfinite(f)) or np.any(f < 0):
         raise InvalidParameterError("frequency_hz must be finite and >= 0")
@@ -180,6 +180,8 @@ def _band_edge(f: NDArray[np.floating[Any]], fs: float) -> NDArray[np.float64]:
 
 DEFAULT_SOURCE_DISTANCE_M = 1.0
 """Distance r0 [m] at which a recording is assumed to have been made."""
+DEFAULT_SOURCE_PRESET = "earth"
+"""Atmosphere a recording is assumed to have been made in (a preset name)."""
 
 
 def design_propagation_filter(
@@ -235,7 +237,7 @@ def design_propagation_filter(
     r0 = positive_finite(source_distance_m, "source_distance_m")
     fs = check_sample_rate(sample_rate_hz)
     tol = positive_finite(tolerance, "tolerance")
-    src = preset("earth") if source_atmosphere is None else source_atmosphere
+    src = preset(DEFAULT_SOURCE_PRESET) if source_atmosphere is None else source_atmosphere
     g_src_db = source_gain_db(source_model, src, atmosphere)
     g_spread_db = 20.0 * math.log10(r0 / d)
     g = 10.0 ** ((g_src_db + g_spread_db) / 20.0) * float(extra_gain)

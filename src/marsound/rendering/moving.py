@@ -37,6 +37,7 @@ from marsound._validate import positive_finite
 from marsound.errors import FileFormatError, InvalidParameterError
 from marsound.physics import DEFAULT_MODEL, Atmosphere, get_model, preset
 from marsound.rendering.filters import (
+    DEFAULT_SOURCE_PRESET,
     _band_edge,
     _wavenumber,
     check_sample_rate,
@@ -229,7 +230,7 @@ class MovingSourceFilter:
         self.r0 = r0 = positive_finite(source_distance_m, "source_distance_m")
         self.trajectory = trajectory
         self.atmosphere = atmosphere
-        src = preset("earth") if source_atmosphere is None else source_atmosphere
+        src = preset(DEFAULT_SOURCE_PRESET) if source_atmosphere is None else source_atmosphere
         self.source_gain_db = source_gain_db(source_model, src, atmosphere)
         self._g = 10.0 ** (self.source_gain_db / 20.0) * float(extra_gain)
         m = get_model(model)

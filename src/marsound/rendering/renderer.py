@@ -28,6 +28,7 @@ from marsound.physics import DEFAULT_MODEL, Atmosphere, preset
 from marsound.rendering.engine import BlockProcessor, StreamingFilter
 from marsound.rendering.filters import (
     DEFAULT_SOURCE_DISTANCE_M,
+    DEFAULT_SOURCE_PRESET,
     PropagationFilter,
     check_sample_rate,
     design_propagation_filter,
@@ -202,7 +203,7 @@ def render_file(
     r0 = positive_finite(source_distance_m, "source_distance_m")
     if int(block_frames) < 1:
         raise InvalidParameterError(f"block_frames={block_frames!r} must be >= 1")
-    src_atm = preset("earth") if source_atmosphere is None else source_atmosphere
+    src_atm = preset(DEFAULT_SOURCE_PRESET) if source_atmosphere is None else source_atmosphere
     distances, outs = _distances_and_outputs(output_path, distance_m, trajectory)
     reader = AudioReader(input_path)
     info = reader.info
