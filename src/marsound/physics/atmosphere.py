@@ -1,8 +1,7 @@
 """The immutable :class:`Atmosphere`: temperature, pressure, composition and what follows.
 
-Thermodynamics follow ``shared/reference/mars-acoustics.md`` §1.2 (ideal gas, equipartition
-for translation and rotation, Planck-Einstein vibrational heat capacity); transport follows
-§1.3: per-species Sutherland viscosity, modified Eucken conductivity
+Thermodynamics: ideal gas, equipartition for translation and rotation, Planck-Einstein
+vibrational heat capacity. Transport: per-species Sutherland viscosity, modified Eucken conductivity
 ``kappa = (mu/M)(C_v + 9R/4)`` (Hirschfelder, Curtiss & Bird 1954, eq. 8.2-33) and Wilke's
 (1950, J. Chem. Phys. 18, 517) mixing rule for both (Mason & Saxena 1958 for conductivity).
 Water vapour saturation pressure from ISO 9613-1:1993 Annex B.
@@ -321,7 +320,7 @@ class Atmosphere:
 
         ``mu_B = mu sum_i X_i Z_rot,i gamma_i (gamma_i - 1) R / (1.25 C_p,i)`` with the
         frozen gamma and C_p of each species; for a linear molecule the factor is 0.128 Z_rot,
-        exactly the Bass & Chambers (2001) rotational term (reference §1.5).
+        exactly the Bass & Chambers (2001) rotational term.
         """
         t = self.temperature_k
         total = 0.0

@@ -1,6 +1,6 @@
 """Named atmospheres: Mars (mean, Jezero, Utopia Planitia), Earth, Venus, Titan.
 
-Sources (``shared/reference/mars-acoustics.md`` §1.2 and §4):
+Sources:
 
 - Mars composition: Curiosity SAM, Franz et al. (2017), Planet. Space Sci.: CO2 95.1 %,
   N2 2.59 %, Ar 1.94 %, O2 0.161 %, CO 0.058 % (renormalised).

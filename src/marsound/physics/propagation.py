@@ -138,5 +138,5 @@ def relaxation_frequencies(atmosphere: Atmosphere, model: ModelLike = DEFAULT_MO
 
 
 def impedance(atmosphere: Atmosphere) -> float:
-    """Characteristic acoustic impedance rho c0 [Pa s/m] (reference §1.10)."""
+    """Characteristic acoustic impedance rho c0 [Pa s/m]."""
     return atmosphere.impedance_pa_s_per_m

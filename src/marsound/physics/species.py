@@ -7,7 +7,7 @@ Sources
   Vibrational Frequencies Consolidated Volume I", NSRDS-NBS 39, 1972); the characteristic
   temperature is theta = h c nu / k_B. CO2 values as tabulated in Gillier et al. (2024),
   ``Mglr31/AcousticFirstPrincipleModel`` ``Data/vibration_mode_parametersSI.csv``
-  (bending mode 959.7 K, g = 2); see ``shared/reference/mars-acoustics.md`` §1.2.
+  (bending mode 959.7 K, g = 2).
 - Translational + rotational heat capacity: equipartition (linear 5/2 R, nonlinear 3 R,
   monatomic 3/2 R), valid because rotation is fully excited above ~10 K for all species here.
 - Viscosity: Sutherland's law ``mu = beta T^1.5 / (T + S)``. Constants from F. M. White,
@@ -94,8 +94,7 @@ class Species:
     def vibrational_cv_over_r(self, temperature_k: float) -> float:
         """Planck-Einstein vibrational heat capacity of all modes, in units of R.
 
-        ``C_vib/R = sum g x^2 e^x / (e^x - 1)^2`` with ``x = theta/T``
-        (reference §1.2).
+        ``C_vib/R = sum g x^2 e^x / (e^x - 1)^2`` with ``x = theta/T``.
         """
         return float(sum(mode_cv_over_r(m, temperature_k) for m in self.modes))
 

@@ -1,11 +1,10 @@
 """Doppler radial speed from a tracked tone, narrow-band tone envelopes and amplitude nulls.
 
 Doppler (moving source, still microphone): ``f_obs = f0 c / (c - v_r)``, so
-``v_r = c (1 - f0 / f_obs)`` with ``v_r > 0`` when the source approaches (reference
-``mars-audio-data.md`` §6.4). The sound speed is the physics core's dispersive ``c(f0)``
-(at 84 Hz on Mars it is the low-frequency ~240 m/s, Maurice et al. 2022).
+``v_r = c (1 - f0 / f_obs)`` with ``v_r > 0`` when the source approaches. The sound speed is the
+physics core's dispersive ``c(f0)`` (at 84 Hz on Mars it is the low-frequency ~240 m/s, Maurice et al. 2022).
 
-Amplitude nulls follow the published flight-5 method (§6.4): band-pass around the tone,
+Amplitude nulls follow the published flight-5 method (Lorenz et al. 2023): band-pass around the tone,
 envelope (here mean square over short windows, Gaussian-smoothed, in dB), then the local minima
 deeper than ``min_depth_db`` and further apart than ``min_separation_s`` (Lorenz et al. 2023
 "lighthouse" nulls of the coaxial rotors, spaced ~15-20 s).

@@ -1,6 +1,6 @@
 """Speed of sound and air temperature from laser-spark shock waves (SuperCam LIBS recordings).
 
-Method (reference ``mars-audio-data.md`` §6.1-6.2; Maurice et al. 2022, Chide et al. 2022):
+Method (Maurice et al. 2022, Chide et al. 2022):
 
 1. Each shot window is high-passed (zero-phase Butterworth, so no delay is added) to remove
    wind noise.
@@ -128,7 +128,7 @@ def spark_arrival_times(
         ``shot_times_s``.
     trigger_offset_s : float
         Time of the laser firing from the start of each window [s] (not documented in the
-        public sources, reference §1.3; 0 = the window starts at the shot).
+        public sources; 0 = the window starts at the shot).
     shot_times_s : array_like, optional
         Laser firing times [s] in a continuous recording; each shot is analysed over
         ``window_s`` after it.
@@ -302,7 +302,7 @@ def spark_sound_speed(
             recording, np.where(used, arr, np.nan), trigger_offset_s=trigger_offset_s, highpass_hz=highpass_hz
         )
     else:
-        f_ref = 5000.0  # typical spark band centre (2-10 kHz, reference §1.6)
+        f_ref = 5000.0  # typical spark band centre (2-10 kHz)
     t_med = temperature_from_sound_speed(c, f_ref, atmosphere)
     t_hi = temperature_from_sound_speed(c + sc, f_ref, atmosphere)
     t_lo = temperature_from_sound_speed(max(c - sc, 1.0), f_ref, atmosphere)

@@ -1,12 +1,12 @@
 """SuperCam raw microphone products (``data_raw_audio``): FITS files with a ``SOUND`` table.
 
-Layout (reference ``mars-audio-data.md`` §1.3): primary header with the microphone keywords
+Layout (the Mars 2020 SuperCam PDS4 archive, ``data_raw_audio`` collection): primary header with the microphone keywords
 (``MIC_SAMP`` rate [Hz], ``MIC_DOWN``, ``MIC_GAIN`` 1/2/3, ``HSS_NUMW`` sample count,
 ``LIBS_MIC``, ``LASDNS00`` shot count, ``LASDSF00`` laser rate [Hz]); several extensions
 (``LABEL``, ``TIMELINE``, ``MU_SOH``, ``BU_SOH``, ``LASERDATA``); last, a ``SOUND`` BINTABLE of
 one ``'I'`` column with ``TZERO1 = 32768``, i.e. uint16 codes of a 12-bit ADC centred near 1,880.
 
-Conversion to a :class:`~marsound.recordings.recording.Recording` (§1.6): the DC offset is
+Conversion to a :class:`~marsound.recordings.recording.Recording`: the DC offset is
 removed (per shot window for LIBS recordings, else over the whole record) and the codes are
 divided by the gain factor, so the unit is ``"count"`` (gain-normalised ADC counts). LIBS
 recordings pack one window per laser shot back to back (30 shots x 5,800 samples); they are
@@ -73,12 +73,12 @@ def read_supercam_fits(
         Its PDS4 label; must describe this file (name, record count). Metadata are merged.
     gain_factors : mapping
         ``MIC_GAIN`` code -> amplitude factor the counts are divided by (default code = factor;
-        the instrument's exact gains are not in the public sources, reference §1.3).
+        the instrument's exact gains are not in the public sources).
     n_shots : int, optional
         Number of per-shot windows; default ``LASDNS00`` when ``LIBS_MIC`` is true, else 1.
     sample_rate_hz : float, optional
         Override of the rate. By default ``MIC_SAMP``; when ``MIC_DOWN`` is true and
-        ``MIC_SAMP`` is 100 kHz the record is the 25 kHz decimated mode (inferred, §1.3).
+        ``MIC_SAMP`` is 100 kHz the record is the 25 kHz decimated mode (inferred).
     remove_dc : bool
         Subtract the mean code (per window) before dividing by the gain.
 

@@ -1,4 +1,4 @@
-"""Synthetic Mars microphone signals with known truth (reference ``mars-audio-data.md`` §4.3).
+"""Synthetic Mars microphone signals with known truth.
 
 Used by the tests, the benchmark and the README examples: no real Mars audio ships offline.
 
@@ -98,7 +98,7 @@ def spark_shots(
     """A LIBS-style recording: ``n_shots`` windows, each with an N-wave after ``D/c``.
 
     Noise: white (``noise_rms``) plus low-frequency wind (``wind_rms``, below ~200 Hz). Units are
-    gain-normalised counts (gain-2 records show 25-140 counts std, reference §1.3).
+    gain-normalised counts (gain-2 records show 25-140 counts std).
     ``speed_jitter_m_s`` draws a per-shot speed (turbulent temperature fluctuations).
     """
     from scipy.signal import butter, sosfilt

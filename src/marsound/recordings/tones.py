@@ -1,7 +1,6 @@
 """Tonal line detection and tracking with sub-0.1 Hz precision.
 
-Method (reference ``mars-audio-data.md`` §6.4, "track f(t) with an STFT, >= 2 s windows,
-zero-padding to ~0.1 Hz bins"):
+Method (an STFT with >= 2 s windows, zero-padded to ~0.1 Hz bins):
 
 1. The source is low-passed and decimated to ~2.5 x ``fmax_hz`` (elliptic IIR, streamed), so
    a 4 s window at 25 kHz costs a 10,000-point frame instead of 100,000.

@@ -1,7 +1,7 @@
 """Wind speed from microphone sound: band RMS, power-law fit against a reference, inversion.
 
 Stott et al. (2023, JGR Planets) showed that the microphone level follows a power law of the
-wind speed measured by MEDA; reference ``mars-audio-data.md`` §6.3 gives the recipe:
+wind speed measured by MEDA. The recipe:
 
 1. RMS of the recording in a low-frequency band (tens to a few hundred Hz, below the rover's
    tonal lines; default 20-200 Hz) over short windows (default 0.5 s) -- :func:`band_rms`;
@@ -10,7 +10,7 @@ wind speed measured by MEDA; reference ``mars-audio-data.md`` §6.3 gives the re
 3. invert ``U = (rms / a)^(1/b)`` to a wind series at the microphone's rate --
    :func:`wind_from_sound`.
 
-The band, exponent and coefficients of the paper were not retrieved (reference §9.4), so the
+The band, exponent and coefficients of the paper were not retrieved, so the
 fit is always made on the data at hand.
 """
 

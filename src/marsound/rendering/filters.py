@@ -1,7 +1,8 @@
 """Propagation filter design: spreading, absorption and dispersion as one short causal FIR plus a delay.
 
 The transfer function from a recording made at ``r0`` to a listener at ``d`` is
-(reference ``mars-acoustics.md`` §1.10, with the complex wavenumber of §1.7)::
+(a spherical wave with the complex wavenumber of the relaxation model,
+:mod:`marsound.physics.models.molecular`)::
 
     H(f) = G * (r0 / d) * exp(-i k(f) (d - r0))
 

@@ -1,7 +1,7 @@
 """Source models: how the level of a source changes when it is moved to another atmosphere.
 
 A recording made in one atmosphere (usually Earth) is re-rendered in another. What stays
-the same about the *source* decides the level change (reference ``mars-acoustics.md`` §1.10):
+the same about the *source* decides the level change:
 
 ``equal-power``
     The source radiates the same acoustic power W. At distance r, ``p_rms^2 = W rho c / (4 pi r^2)``,

@@ -4,8 +4,7 @@ Source
 ------
 H. E. Bass and J. P. Chambers, "Absorption of sound in the Martian atmosphere",
 J. Acoust. Soc. Am. 109(6), 3069-3071 (2001), as coded in the public implementation
-``ZongboXu/HFGI`` ``MarsAtmosphereAttenuation_BC.m`` (with the ``g = 2`` degeneracy update)
-and summarised in ``shared/reference/mars-acoustics.md`` §1.4-1.6:
+``ZongboXu/HFGI`` ``MarsAtmosphereAttenuation_BC.m`` (with the ``g = 2`` degeneracy update):
 
 - viscosity ``mu = 1.49e-6 sqrt(T) / (1 + 217/T)`` (CO2 Sutherland form);
 - heat capacities ``C_v = 3/2 R + 0.98 R + C'``, ``C_p = C_v + R``, with the bending-mode

@@ -3,8 +3,7 @@
 Source
 ------
 ISO 9613-1:1993, *Acoustics - Attenuation of sound during propagation outdoors - Part 1:
-Calculation of the absorption of sound by the atmosphere*, eqs. (3)-(5) and Annex B;
-summarised in ``shared/reference/mars-acoustics.md`` §3:
+Calculation of the absorption of sound by the atmosphere*, eqs. (3)-(5) and Annex B:
 
 ``alpha[dB/m] = 8.686 f^2 { 1.84e-11 (p_a/p_r)^-1 (T/T0)^1/2
 + (T/T0)^-5/2 [0.01275 e^(-2239.1/T) / (f_rO + f^2/f_rO) + 0.1068 e^(-3352/T) / (f_rN + f^2/f_rN)] }``

@@ -2,12 +2,12 @@
 
 Sources
 -------
-- Complex-wavenumber relaxation form, ``shared/reference/mars-acoustics.md`` §1.7
-  (after Dain & Lueptow 2001, JASA 109, 1955; Petculescu & Lueptow 2007, Icarus 186, 413):
+- Complex-wavenumber relaxation form (after Dain & Lueptow 2001, JASA 109, 1955;
+  Petculescu & Lueptow 2007, Icarus 186, 413):
   ``C_v(omega) = C_v_inf + sum_g C_g / (1 + i omega tau_g)``, ``gamma(omega) = 1 + R/C_v(omega)``,
   ``k(omega) = omega sqrt(rho / M(omega))`` with the complex modulus
   ``M(omega) = gamma(omega) p + i omega D``, ``D = (4/3) mu + mu_B + (gamma_inf - 1) kappa/c_p``
-  (a Kelvin-Voigt term that gives the classical and rotational losses of §1.4-1.5 to first
+  (a Kelvin-Voigt term that gives the classical and rotational losses (Bass & Chambers 2001) to first
   order, ``omega^2 D / (2 rho c^3)``). Absorption and dispersion thus come from one causal
   quantity: ``alpha = -Im k``, ``c = omega / Re k``.
 - Each relaxing species g carries all its vibrational modes, which relax together through
