@@ -25,11 +25,11 @@ import numpy as np
 
 from marsound._atomic import atomic_path, write_text_atomic
 from marsound.audio import write_audio
-from marsound.constants import INGENUITY_BLADE_PASSING_HZ
 from marsound.physics import impedance, preset, propagation
 from marsound.rendering.engine import apply_filter
 from marsound.rendering.filters import design_propagation_filter
 from marsound.rendering.sounds import SOUND_NAMES, builtin_sound
+from marsound.vehicles import INGENUITY_BLADE_PASSING_HZ
 
 DEMO_DISTANCES_M = (2.0, 10.0, 50.0)
 DEMO_SAMPLE_RATE_HZ = 48_000

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 from scipy.signal import welch
 
-from marsound.constants import INGENUITY_BLADE_PASSING_HZ
 from marsound.errors import InvalidParameterError, MarsoundError
 from marsound.physics import preset, sound_speed
 from marsound.recordings import (
@@ -23,6 +22,7 @@ from marsound.recordings import (
     wind_from_sound,
 )
 from marsound.recordings.synthetic import event_bursts, rotor_tone, smooth_wind_speed, spark_shots, wind_noise
+from marsound.vehicles import INGENUITY_BLADE_PASSING_HZ
 
 FS = 25_000.0
 

@@ -14,14 +14,8 @@ No module outside this package imports :mod:`soundfile`.
 
 from __future__ import annotations
 
-from marsound.audio.probe import (
-    DEFAULT_BLOCK_FRAMES,
-    VIDEO_SUFFIXES,
-    AudioInfo,
-    check_regular_file,
-    probe,
-    wav_chunks,
-)
+from marsound.audio.info import DEFAULT_BLOCK_FRAMES, VIDEO_SUFFIXES, AudioInfo, check_regular_file
+from marsound.audio.probe import probe, wav_chunks
 from marsound.audio.reader import NONFINITE_POLICIES, AudioReader, NonFinitePolicy, read_audio_array
 from marsound.audio.writer import AudioWriter, WriteReport, output_format, write_audio, write_float_wav
 

@@ -17,7 +17,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from marsound._validate import first_nonfinite_frame
-from marsound.audio.probe import DEFAULT_BLOCK_FRAMES, VIDEO_SUFFIXES, AudioInfo, check_regular_file, probe
+from marsound.audio.info import DEFAULT_BLOCK_FRAMES, VIDEO_SUFFIXES, AudioInfo, check_regular_file
+from marsound.audio.probe import probe
+from marsound.audio.video import open_video
 from marsound.errors import FileFormatError, InvalidParameterError
 
 NonFinitePolicy = Literal["error", "allow"]
@@ -52,8 +54,6 @@ class AudioReader:
         self.info: AudioInfo
         self._video: NDArray[np.float32] | None = None
         if Path(path).suffix.lower() in VIDEO_SUFFIXES:
-            from marsound.audio.video import open_video
-
             self.info, self._video = open_video(check_regular_file(path, what=what), what=what)
         else:
             self.info = probe(path, what=what)

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from marsound.audio.probe import AudioInfo, check_sample_rate
+from marsound.audio.info import AudioInfo, check_sample_rate
 from marsound.errors import FileFormatError
 
 

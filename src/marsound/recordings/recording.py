@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from marsound import _validate
-from marsound.audio.probe import DEFAULT_BLOCK_FRAMES
+from marsound.audio.info import DEFAULT_BLOCK_FRAMES
 from marsound.errors import InvalidParameterError
 
 

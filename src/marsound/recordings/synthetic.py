@@ -20,9 +20,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from marsound._validate import positive_finite
-from marsound.constants import INGENUITY_BLADE_PASSING_HZ
 from marsound.errors import InvalidParameterError
 from marsound.recordings.recording import Recording
+from marsound.vehicles import INGENUITY_BLADE_PASSING_HZ
 
 
 def _rng(seed: int | np.random.Generator | None) -> np.random.Generator:

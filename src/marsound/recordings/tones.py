@@ -16,7 +16,7 @@ Method (an STFT with >= 2 s windows, zero-padded to ~0.1 Hz bins):
    shorter than ``min_duration_s`` are dropped.
 
 The Ingenuity blade-passing tone (~84.6 Hz, harmonic 169 Hz;
-:data:`marsound.constants.INGENUITY_BLADE_PASSING_HZ`) and the rover pump (~195 Hz) are the motivating
+:data:`marsound.vehicles.INGENUITY_BLADE_PASSING_HZ`) and the rover pump (~195 Hz) are the motivating
 lines (Lorenz et al. 2023, PSS 230:105684).
 """
 

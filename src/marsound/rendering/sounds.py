@@ -22,8 +22,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from marsound._validate import choose, positive_finite
-from marsound.constants import INGENUITY_BLADE_PASSING_HZ
 from marsound.rendering.filters import check_sample_rate
+from marsound.vehicles import INGENUITY_BLADE_PASSING_HZ
 
 SOUND_NAMES = ("bell", "vowel", "rover-motor", "helicopter", "laser-spark", "wind")
 BLADE_PASSING_HZ = INGENUITY_BLADE_PASSING_HZ  # Ingenuity: 2 blades x 2537 rpm = 84.6 Hz
