@@ -84,8 +84,6 @@ def register(app: typer.Typer) -> None:
             traj = read_trajectory_csv(trajectory)
         elif not distance_m:
             raise InvalidParameterError("--distance-m is required (or --trajectory)")
-        info = probe(input_path)
-        total = info.frames * (2 if normalize else 1)
         kwargs: dict[str, Any] = dict(
             trajectory=traj,
             source_distance_m=source_distance_m,
@@ -98,6 +96,7 @@ def register(app: typer.Typer) -> None:
         if sys.stdout.isatty() and not as_json:
             from rich.progress import BarColumn, Progress, TimeRemainingColumn
 
+            total = probe(input_path).frames * (2 if normalize else 1)  # a header read, for the bar only
             with Progress("[progress.description]{task.description}", BarColumn(), TimeRemainingColumn()) as bar:
                 task = bar.add_task(f"rendering {input_path.name}", total=total)
                 reports = render_file(
