@@ -1,4 +1,9 @@
-"""Atomic output: write to a temporary file beside the target, then rename over it."""
+"""Atomic output: write to a temporary file beside the target, then rename over it.
+
+This is the one place where marsound commits an output file: every writer (sound files,
+figures, JSON, HTML, tables) goes through :func:`atomic_path`. The temporaries still open are
+listed by :func:`pending_temporaries`, so a signal handler can remove them in one place.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from marsound.errors import InvalidParameterError
+
+_PENDING: set[Path] = set()
+
+
+def pending_temporaries() -> frozenset[Path]:
+    """Temporary files of outputs being written right now (not yet renamed, not yet removed)."""
+    return frozenset(_PENDING)
 
 
 @contextlib.contextmanager
@@ -34,6 +46,7 @@ def atomic_path(target: str | Path, *, inputs: tuple[str | Path, ...] = ()) -> I
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part" + target.suffix, dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
+    _PENDING.add(tmp)
     try:
         yield tmp
         os.replace(tmp, target)
@@ -41,6 +54,8 @@ def atomic_path(target: str | Path, *, inputs: tuple[str | Path, ...] = ()) -> I
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+    finally:
+        _PENDING.discard(tmp)
 
 
 def write_text_atomic(target: str | Path, text: str) -> Path:

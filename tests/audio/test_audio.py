@@ -160,3 +160,16 @@ def test_video_without_soundtrack_is_a_clear_error(tmp_path):
     p = _mp4(tmp_path / "silent.mp4", audio=False)
     with pytest.raises(FileFormatError, match="has no audio stream"):
         AudioReader(p)
+
+
+def test_atomic_outputs_are_tracked_until_committed(tmp_path):
+    from marsound._atomic import atomic_path, pending_temporaries
+
+    with atomic_path(tmp_path / "a.txt") as tmp:
+        assert tmp in pending_temporaries() and tmp.parent == tmp_path
+        tmp.write_text("x")
+    assert pending_temporaries() == frozenset() and (tmp_path / "a.txt").read_text() == "x"
+    with pytest.raises(RuntimeError), atomic_path(tmp_path / "b.txt") as tmp:
+        tmp.write_text("partial")
+        raise RuntimeError("boom")
+    assert pending_temporaries() == frozenset() and sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
