@@ -18,6 +18,15 @@ from marsound.errors import InvalidParameterError
 _PENDING: set[Path] = set()
 
 
+def _default_file_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_FILE_MODE = _default_file_mode()  # mkstemp makes 0600 files; outputs get the usual mode
+
+
 def pending_temporaries() -> frozenset[Path]:
     """Temporary files of outputs being written right now (not yet renamed, not yet removed)."""
     return frozenset(_PENDING)
@@ -49,6 +58,7 @@ def atomic_path(target: str | Path, *, inputs: tuple[str | Path, ...] = ()) -> I
     _PENDING.add(tmp)
     try:
         yield tmp
+        os.chmod(tmp, _FILE_MODE)
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -173,3 +174,28 @@ def test_atomic_outputs_are_tracked_until_committed(tmp_path):
         tmp.write_text("partial")
         raise RuntimeError("boom")
     assert pending_temporaries() == frozenset() and sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+
+
+REAL_LIBS = Path(__file__).parent / "data" / "supercam_libs_sol0051_first40000.wav"
+
+
+def test_real_supercam_libs_wav_nan_between_shots():
+    """Real LIBS products are NaN between shot windows: refused by default, readable as windows on request."""
+    info = probe(REAL_LIBS)
+    assert (info.sample_rate_hz, info.channels, info.frames) == (100_000, 1, 40_000)
+    assert info.wav is not None and info.wav["format_tag"] == 3 and info.wav["data_offset"] == 58
+    with pytest.raises(FileFormatError, match="first at frame 6000"):
+        AudioReader(REAL_LIBS).read()
+    x = AudioReader(REAL_LIBS, nonfinite="allow").read(mono=True)
+    finite = np.isfinite(x)
+    assert finite[:6000].all() and not finite[6000:33_300].any()
+    assert finite[33_300:39_300].all() and not finite[39_300:].any()
+    assert 1_400 < x[finite].min() and x[finite].max() < 2_300  # 12-bit ADC counts, not Pa
+
+
+def test_outputs_get_the_usual_file_mode(tmp_path):
+    """Temporary files are private (0600); a committed output gets the mode of any new file (0666 & ~umask)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    p = write_float_wav(tmp_path / "m.wav", np.zeros(4, np.float32), 8000)
+    assert p.stat().st_mode & 0o777 == 0o666 & ~mask

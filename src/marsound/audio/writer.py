@@ -209,14 +209,17 @@ def write_audio(
     return w.report()
 
 
-def write_float_wav(path: str | Path, samples: ArrayLike, sample_rate_hz: float) -> Path:
+def write_float_wav(
+    path: str | Path, samples: ArrayLike, sample_rate_hz: float, *, allow_nonfinite: bool = False
+) -> Path:
     """Write an IEEE-float32 WAV laid out like the SuperCam calibrated products (58-byte header).
 
     Layout: ``RIFF``/``WAVE``, an 18-byte ``fmt`` chunk (format 3, cbSize 0), a ``fact`` chunk
     with the frame count, then ``data`` (Microsoft *Multimedia Programming Interface and Data
-    Specifications 1.0*, 1991; non-PCM formats carry a ``fact`` chunk).
+    Specifications 1.0*, 1991; non-PCM formats carry a ``fact`` chunk). ``allow_nonfinite`` writes
+    NaN as it is, as the SuperCam LIBS products do between their shot windows.
     """
-    x = audio_samples(samples)
+    x = audio_samples(samples, allow_nonfinite=allow_nonfinite)
     if x.ndim == 1:
         x = x[:, None]
     x = x.astype("<f4", copy=False)
