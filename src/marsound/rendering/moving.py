@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from marsound._validate import positive_finite
+from marsound._validate import audio_samples, positive_finite
 from marsound.errors import FileFormatError, InvalidParameterError
 from marsound.physics import DEFAULT_MODEL, Atmosphere, get_model, preset
 from marsound.rendering.filters import (
@@ -413,9 +413,7 @@ def render_moving(
 
     ``x`` is ``(frames,)`` or ``(frames, channels)``; keyword arguments as in :class:`MovingSourceFilter`.
     """
-    a = np.asarray(x, dtype=F32)
-    if a.ndim not in (1, 2) or a.shape[0] == 0 or not np.isfinite(a).all():
-        raise InvalidParameterError("x must be a non-empty, finite (frames,) or (frames, channels) array")
+    a = audio_samples(x, "x")
     a2 = a[:, None] if a.ndim == 1 else a
     eng = MovingSourceFilter(trajectory, sample_rate_hz, a2.shape[1], atmosphere, **kwargs)  # type: ignore[arg-type]
     y = np.concatenate([eng.process(a2), eng.flush()], axis=0)
