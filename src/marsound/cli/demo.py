@@ -34,7 +34,8 @@ def register(app: typer.Typer) -> None:
             cmp.mars_sound_speed_m_s,
             cmp.earth_sound_speed_m_s,
         ):
-            table.add_row(f"{f:.4g}", f"{100 * am:.3g}", f"{100 * ae:.3g}", f"{cm:.1f}", f"{ce:.1f}")
+            freq = f"{f:.1f}" if f % 1 else f"{f:.0f}"
+            table.add_row(freq, f"{100 * am:.3g}", f"{100 * ae:.3g}", f"{cm:.1f}", f"{ce:.1f}")
         console.print(table)
         console.print(
             f"Same acoustic power: Mars is {cmp.level_change_db:+.1f} dB relative to Earth (impedance rho*c)."
