@@ -90,6 +90,13 @@ class Trajectory:
         ``"sky_crane"``, ``"hover"``, ``"landed"``).
     events
         Events in time order (simulated).
+    downrange_m, flight_path_angle_rad, throttle, mass_kg, deceleration_m_s2, engine_altitude_m
+        Optional extras of a simulated trajectory (``None`` when not known): distance flown over
+        the ground from the entry point (m); angle of the velocity below/above the local horizontal
+        (rad, negative descending); engine throttle as a fraction of the total maximum thrust;
+        vehicle mass (kg); magnitude of the non-gravitational acceleration (m/s², what an
+        accelerometer reads); altitude of the engines above the site (m; differs from
+        ``altitude_m`` while a sky crane lowers the rover on its bridle).
     """
 
     mission: str
@@ -107,6 +114,12 @@ class Trajectory:
     thrust_n: NDArray[np.float64]
     phase: NDArray[np.str_]
     events: tuple[Event, ...] = ()
+    downrange_m: NDArray[np.float64] | None = None
+    flight_path_angle_rad: NDArray[np.float64] | None = None
+    throttle: NDArray[np.float64] | None = None
+    mass_kg: NDArray[np.float64] | None = None
+    deceleration_m_s2: NDArray[np.float64] | None = None
+    engine_altitude_m: NDArray[np.float64] | None = None
 
     def event(self, name: str) -> Event:
         """The event called ``name``; raises ``KeyError`` naming the known ones."""
@@ -118,4 +131,6 @@ class Trajectory:
     def sample(self, quantity: str, time_s: NDArray[np.float64] | float) -> NDArray[np.float64]:
         """A numeric quantity (an array attribute's name) linearly interpolated at ``time_s``."""
         values = getattr(self, quantity)
+        if values is None:
+            raise KeyError(f"this trajectory has no {quantity!r}")
         return np.interp(np.asarray(time_s, dtype=np.float64), self.time_s, values)

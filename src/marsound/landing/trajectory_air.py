@@ -1,0 +1,151 @@
+"""The atmosphere of the EDL model: a uniform-altitude table built from the physics core.
+
+T, p, ρ and the low-frequency sound speed c come from :class:`marsound.physics.Atmosphere` at each
+level of an :class:`~marsound.physics.AltitudeProfile` (NASA Glenn fit by default, reference:
+NASA Glenn Research Center, "Mars Atmosphere Model", 1996), so the trajectory's Mach number and
+dynamic pressure use the same air as the sound.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from marsound.errors import InvalidParameterError
+from marsound.landing.missions import Mission
+from marsound.physics.profiles import AltitudeProfile, mars_profile, profile_from_csv
+
+#: Mars gravitational parameter, m³/s², and mean (MOLA reference sphere) radius, m.
+MARS_MU_M3_S2 = 4.2828e13
+MARS_RADIUS_M = 3_396_190.0
+
+
+# ------------------------------------------------------------------------------------- atmosphere
+def landing_profile(top_m: float = 140_000.0) -> AltitudeProfile:
+    """The default EDL atmosphere: :func:`marsound.physics.mars_profile` to 80 km (NASA Glenn fit),
+    extended above 80 km as an isothermal layer in hydrostatic balance (scale height from the 80-km
+    level's density: H = p / (ρ g)). The extension is an inference: the Glenn fit stops at 80 km and
+    the air above it changes an entry's deceleration by well under 1 %.
+    """
+    base = mars_profile()
+    if top_m <= base.altitude_m[-1]:
+        return base
+    top_atm = base.at(float(base.altitude_m[-1]))
+    z80 = float(base.altitude_m[-1])
+    g80 = MARS_MU_M3_S2 / (MARS_RADIUS_M + z80) ** 2
+    scale_m = top_atm.pressure_pa / (top_atm.density_kg_m3 * g80)
+    z_up = np.arange(z80 + 1000.0, top_m + 1000.0, 1000.0)
+    t_up = np.full(z_up.size, top_atm.temperature_k)
+    p_up = top_atm.pressure_pa * np.exp(-(z_up - z80) / scale_m)
+    comp = {k: np.concatenate([v, np.full(z_up.size, v[-1])]) for k, v in base.composition.items()}
+    return AltitudeProfile(
+        np.concatenate([base.altitude_m, z_up]),
+        np.concatenate([base.temperature_k, t_up]),
+        np.concatenate([base.pressure_pa, p_up]),
+        comp,
+        name="mars-glenn+isothermal>80km",
+    )
+
+
+@dataclass(frozen=True)
+class _AirTable:
+    """T, ln p, ln ρ and c on a uniform altitude grid (from the physics core at each level)."""
+
+    z0: float
+    dz: float
+    temperature_k: NDArray[np.float64]
+    log_pressure: NDArray[np.float64]
+    log_density: NDArray[np.float64]
+    sound_speed_m_s: NDArray[np.float64]
+    name: str
+
+    @classmethod
+    def from_profile(cls, profile: AltitudeProfile, dz: float = 100.0) -> _AirTable:
+        lo, hi = profile.altitude_range_m
+        levels = profile.altitude_m
+        t = np.empty(levels.size)
+        rho = np.empty(levels.size)
+        c = np.empty(levels.size)
+        for i, z in enumerate(levels):
+            atm = profile.at(float(z))
+            t[i], rho[i], c[i] = atm.temperature_k, atm.density_kg_m3, atm.sound_speed_low_m_s
+        grid = np.arange(lo, hi + dz / 2, dz)
+        grid[-1] = min(grid[-1], hi)
+        return cls(
+            float(lo),
+            float(dz),
+            np.interp(grid, levels, t),
+            np.interp(grid, levels, np.log(profile.pressure_pa)),
+            np.interp(grid, levels, np.log(rho)),
+            np.interp(grid, levels, c),
+            profile.name,
+        )
+
+    @property
+    def top_m(self) -> float:
+        return self.z0 + self.dz * (self.temperature_k.size - 1)
+
+    def density_and_sound_speed(self, z: float) -> tuple[float, float]:
+        """ρ [kg/m³] and c [m/s] at one altitude (clamped to the table)."""
+        x = (z - self.z0) / self.dz
+        n = self.temperature_k.size - 1
+        if x <= 0.0:
+            return math.exp(self.log_density[0]), float(self.sound_speed_m_s[0])
+        if x >= n:
+            return math.exp(self.log_density[n]), float(self.sound_speed_m_s[n])
+        i = int(x)
+        f = x - i
+        lr = self.log_density[i] + f * (self.log_density[i + 1] - self.log_density[i])
+        cc = self.sound_speed_m_s[i] + f * (self.sound_speed_m_s[i + 1] - self.sound_speed_m_s[i])
+        return math.exp(lr), float(cc)
+
+    def sample(self, z: NDArray[np.float64]) -> dict[str, NDArray[np.float64]]:
+        grid = self.z0 + self.dz * np.arange(self.temperature_k.size)
+        return {
+            "temperature_k": np.interp(z, grid, self.temperature_k),
+            "pressure_pa": np.exp(np.interp(z, grid, self.log_pressure)),
+            "density_kg_m3": np.exp(np.interp(z, grid, self.log_density)),
+            "sound_speed_m_s": np.interp(z, grid, self.sound_speed_m_s),
+        }
+
+
+_DEFAULT_TABLE: dict[float, _AirTable] = {}
+
+
+def _air_table(profile: AltitudeProfile | str | Path | None, mission: Mission) -> _AirTable:
+    need_lo = mission.site.elevation_m
+    need_hi = mission.entry.altitude_areoid_m
+    if profile is None:
+        top = max(140_000.0, need_hi + 5_000.0)
+        if top not in _DEFAULT_TABLE:
+            _DEFAULT_TABLE[top] = _AirTable.from_profile(landing_profile(top))
+        table = _DEFAULT_TABLE[top]
+        if table.z0 > need_lo:
+            raise InvalidParameterError(
+                f"the default Mars profile starts at {table.z0:g} m, above the {mission.name} site ({need_lo:g} m)"
+            )
+        return table
+    label = "profile"
+    if isinstance(profile, (str, Path)):
+        label = f"profile CSV {profile}"
+        profile = profile_from_csv(profile)
+    if not isinstance(profile, AltitudeProfile):
+        raise InvalidParameterError(f"profile must be an AltitudeProfile or a CSV path, got {type(profile).__name__}")
+    lo, hi = profile.altitude_range_m
+    if hi < need_hi:
+        raise InvalidParameterError(
+            f"{label} reaches {hi:g} m but the {mission.name} entry interface is at {need_hi:g} m above the "
+            f"areoid; give levels up to at least {need_hi:g} m"
+        )
+    if lo > need_lo:
+        raise InvalidParameterError(
+            f"{label} starts at {lo:g} m but the {mission.name} landing site is at {need_lo:g} m above the areoid; "
+            f"give levels down to at least {need_lo:g} m"
+        )
+    return _AirTable.from_profile(profile)
+
+
