@@ -22,14 +22,16 @@ Examples
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
 
-from marsound.errors import InvalidParameterError, UnknownNameError
+from marsound.errors import FileFormatError, InvalidParameterError, UnknownNameError
 from marsound.landing.model import Event
 
 Status = Literal["published", "inferred", "fitted"]
@@ -248,7 +250,8 @@ class Mission:
         try:
             return self.sources[path]
         except KeyError:
-            raise UnknownNameError(f"no source recorded for {path!r}; known: {', '.join(sorted(self.sources))}") from None
+            known = ", ".join(sorted(self.sources))
+            raise UnknownNameError(f"no source recorded for {path!r}; known: {known}") from None
 
     def fitted_parameters(self) -> dict[str, Source]:
         """The fitted free parameters (path -> source, whose citation names the fit targets)."""
@@ -259,7 +262,8 @@ class Mission:
         for ev in self.published_events:
             if ev.name == name:
                 return ev
-        raise KeyError(f"{self.name} has no published {name!r} (has: {', '.join(e.name for e in self.published_events)})")
+        known = ", ".join(e.name for e in self.published_events)
+        raise KeyError(f"{self.name} has no published {name!r} (has: {known})")
 
     def replace(self, **changes: object) -> Mission:
         """A copy with fields replaced; ``vehicle={...}``, ``triggers={...}``, ``entry={...}``,
@@ -295,7 +299,9 @@ def _replace(obj: object, changes: Mapping[str, object], where: str) -> object: 
     return dataclasses.replace(obj, **out)  # type: ignore[type-var]
 
 
-_SIGNED_FIELDS = frozenset({"flight_path_angle_deg", "bank_angle_deg", "late_bank_angle_deg", "elevation_m", "lat_deg", "lon_deg"})
+_SIGNED_FIELDS = frozenset(
+    {"flight_path_angle_deg", "bank_angle_deg", "late_bank_angle_deg", "elevation_m", "lat_deg", "lon_deg"}
+)
 
 
 def _registry() -> dict[str, Mission]:
@@ -328,6 +334,48 @@ def published_timeline(name: str) -> tuple[Event, ...]:
     return tuple(sorted(get_mission(name).published_events, key=lambda e: e.time_s))
 
 
+def mission_with_overrides(mission: Mission | str, path: str | Path) -> Mission:
+    """A mission with the numbers of a JSON file replaced (a "vehicle file").
+
+    The file holds one object whose keys are :class:`Mission` fields, nested for the vehicle,
+    engines, entry, site and triggers: ``{"vehicle": {"entry_mass_kg": 3400, "engines":
+    {"thrust_max_n": 3000}}, "triggers": {"bank_angle_deg": 60}}``. The changed numbers are
+    marked ``"inferred"`` with the file as their source.
+
+    Raises
+    ------
+    FileFormatError
+        If the file cannot be read or is not a JSON object.
+    InvalidParameterError
+        On an unknown field or a bad value (named with its path).
+    """
+    m = mission if isinstance(mission, Mission) else get_mission(mission)
+    p = Path(path)
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise FileFormatError(f"cannot read vehicle file {p}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise FileFormatError(f"vehicle file {p} must hold a JSON object of mission fields")
+    allowed = {"vehicle", "entry", "site", "triggers"}
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise InvalidParameterError(f"vehicle file {p}: unknown key(s) {unknown}; known: {sorted(allowed)}")
+    out = m.replace(**data)
+    sources = dict(out.sources)
+    for path_key in _leaf_paths(data):
+        sources[path_key] = Source("inferred", f"overridden by {p.name}")
+    return dataclasses.replace(out, sources=sources)
+
+
+def _leaf_paths(data: Mapping[str, object], prefix: str = "") -> list[str]:
+    out: list[str] = []
+    for k, v in data.items():
+        key = f"{prefix}{k}"
+        out.extend(_leaf_paths(v, key + ".") if isinstance(v, Mapping) else [key])
+    return out
+
+
 def all_microphones() -> tuple[Microphone, ...]:
     """Every microphone sent (or planned) to Mars that this package knows, with what it heard."""
     from marsound.landing.missions_data import HISTORICAL_MICROPHONES
@@ -340,8 +388,8 @@ def all_microphones() -> tuple[Microphone, ...]:
 
 __all__ = [
     "MISSION_NAMES",
-    "EntryState",
     "Engines",
+    "EntryState",
     "Microphone",
     "Mission",
     "Site",
@@ -350,5 +398,6 @@ __all__ = [
     "Vehicle",
     "all_microphones",
     "get_mission",
+    "mission_with_overrides",
     "published_timeline",
 ]

@@ -40,6 +40,7 @@ never reaches the next event (skips out, hovers for ever, hits the ground too fa
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 from pathlib import Path
@@ -51,7 +52,7 @@ from marsound._validate import positive_finite
 from marsound.errors import InvalidParameterError
 from marsound.landing.missions import Mission, get_mission
 from marsound.landing.model import Event, Trajectory
-from marsound.landing.trajectory_air import MARS_MU_M3_S2, MARS_RADIUS_M, _air_table, landing_profile
+from marsound.landing.trajectory_air import MARS_RADIUS_M, _air_table, landing_profile
 from marsound.landing.trajectory_dynamics import (
     DEFAULT_SAMPLE_INTERVAL_S,
     HOVER_HOLD_TAU_S,
@@ -79,7 +80,7 @@ def _profile_guidance(
     knots = [(h_start, max(v_start, points[0][1]))] if h_start > points[0][0] else []
     knots += points
     accel = []
-    for (h1, v1), (h2, v2) in zip(knots[:-1], knots[1:]):
+    for (h1, v1), (h2, v2) in itertools.pairwise(knots):
         accel.append((v1 * v1 - v2 * v2) / (2.0 * (h1 - h2)))
     h_last, v_last = knots[-1]
 

@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 
 from marsound.errors import InvalidParameterError
 from marsound.landing.missions import Mission
-from marsound.physics.profiles import AltitudeProfile, mars_profile, profile_from_csv
+from marsound.physics.profiles import AltitudeProfile, profile_from_csv
 
 #: Mars gravitational parameter, m³/s², and mean (MOLA reference sphere) radius, m.
 MARS_MU_M3_S2 = 4.2828e13
@@ -25,30 +25,39 @@ MARS_RADIUS_M = 3_396_190.0
 
 
 # ------------------------------------------------------------------------------------- atmosphere
-def landing_profile(top_m: float = 140_000.0) -> AltitudeProfile:
-    """The default EDL atmosphere: :func:`marsound.physics.mars_profile` to 80 km (NASA Glenn fit),
-    extended above 80 km as an isothermal layer in hydrostatic balance (scale height from the 80-km
-    level's density: H = p / (ρ g)). The extension is an inference: the Glenn fit stops at 80 km and
-    the air above it changes an entry's deceleration by well under 1 %.
+#: Above this altitude the default EDL profile holds the temperature constant, m.
+MESOSPHERE_BASE_M = 50_000.0
+_GAS_CONSTANT = 8.314462618
+
+
+def landing_profile(top_m: float = 140_000.0, *, step_m: float = 100.0) -> AltitudeProfile:
+    """The default EDL atmosphere: NASA Glenn temperature, pressure in hydrostatic balance with it.
+
+    Temperature is the physics core's NASA Glenn fit (:func:`marsound.physics.profiles.mars_glenn_temperature_pressure`)
+    from -9 km to 50 km, held at its 50-km value (~150 K) above, where the fit would fall to 0 K by 112 km
+    (Viking 1 and 2 measured a roughly isothermal 130-160 K mesosphere: Seiff & Kirk 1977, J. Geophys. Res.
+    82, 4364). Pressure starts from the fit's 699 Pa at 0 km and is integrated hydrostatically,
+    d ln p / dz = -M g(z) / (R T), with the molar mass of the core's Mars composition and g = μ/(R_M + z)².
+
+    Why not the fit's own pressure: ``p = 699 exp(-0.00009 h)`` keeps an 11.1 km scale height at
+    every altitude, out of balance with its falling temperature above ~20 km; at 40 km it is 23 %
+    denser than hydrostatic, and an entry through it peaks ~20 % short of Perseverance's measured
+    deceleration. Below 10 km the two agree within 9 %.
     """
-    base = mars_profile()
-    if top_m <= base.altitude_m[-1]:
-        return base
-    top_atm = base.at(float(base.altitude_m[-1]))
-    z80 = float(base.altitude_m[-1])
-    g80 = MARS_MU_M3_S2 / (MARS_RADIUS_M + z80) ** 2
-    scale_m = top_atm.pressure_pa / (top_atm.density_kg_m3 * g80)
-    z_up = np.arange(z80 + 1000.0, top_m + 1000.0, 1000.0)
-    t_up = np.full(z_up.size, top_atm.temperature_k)
-    p_up = top_atm.pressure_pa * np.exp(-(z_up - z80) / scale_m)
-    comp = {k: np.concatenate([v, np.full(z_up.size, v[-1])]) for k, v in base.composition.items()}
-    return AltitudeProfile(
-        np.concatenate([base.altitude_m, z_up]),
-        np.concatenate([base.temperature_k, t_up]),
-        np.concatenate([base.pressure_pa, p_up]),
-        comp,
-        name="mars-glenn+isothermal>80km",
-    )
+    from marsound.physics.atmosphere import Atmosphere
+    from marsound.physics.presets import MARS_COMPOSITION
+    from marsound.physics.profiles import mars_glenn_temperature_pressure
+
+    z = np.arange(-9_000.0, top_m + step_m / 2, step_m)
+    t_k, _ = mars_glenn_temperature_pressure(np.minimum(z, MESOSPHERE_BASE_M))
+    molar = Atmosphere(200.0, 600.0, MARS_COMPOSITION).molar_mass_kg_mol
+    g = MARS_MU_M3_S2 / (MARS_RADIUS_M + z) ** 2
+    slope = -molar * g / (_GAS_CONSTANT * t_k)
+    ln_p = np.concatenate([[0.0], np.cumsum(0.5 * (slope[1:] + slope[:-1]) * np.diff(z))])
+    _, p0 = mars_glenn_temperature_pressure(np.array([0.0]))
+    ln_p += math.log(float(p0[0])) - float(np.interp(0.0, z, ln_p))
+    comp = {k: np.full(z.size, v) for k, v in MARS_COMPOSITION.items()}
+    return AltitudeProfile(z, t_k, np.exp(ln_p), comp, name="mars-glenn-hydrostatic")
 
 
 @dataclass(frozen=True)

@@ -230,7 +230,7 @@ class _Model:
                 f"{self.m.name}: never reached {stop} during {ph.name} within {duration_s:g} s "
                 f"(E+{t_end:.1f} s, altitude {self.local(s_end)[0]:.0f} m above the site)"
             )
-        h, up_v, _, _, speed = self.local(s_end)
+        _h, up_v, _, _, speed = self.local(s_end)
         if hit == "escape":
             raise TrajectoryError(
                 f"{self.m.name}: the vehicle skipped out of the atmosphere during {ph.name} at E+{t_end:.1f} s "

@@ -29,7 +29,8 @@ class FitTarget:
     """One free parameter and the published quantity it is fitted to.
 
     ``parameter`` is a dotted path (``"triggers.bank_angle_deg"``); ``event``/``quantity`` name the
-    simulated event and its state key (``"time_s"`` for its time); ``lo``/``hi`` bound the search.
+    simulated event and its state key (``"time_s"`` for its time), or with ``at_time_s`` set, a
+    trajectory array sampled at that time (``event`` is then a label); ``lo``/``hi`` bound the search.
     """
 
     parameter: str
@@ -38,22 +39,26 @@ class FitTarget:
     value: float
     lo: float
     hi: float
+    at_time_s: float | None = None
 
 
 #: The fit plan of each mission, in flight order.
 FIT_PLANS: Mapping[str, tuple[FitTarget, ...]] = {
     "perseverance": (
         FitTarget("triggers.bank_angle_deg", "peak_deceleration", "deceleration_m_s2", 104.874, 0.0, 90.0),
-        FitTarget("triggers.late_bank_angle_deg", "parachute_deploy", "time_s", 240.63, 0.0, 90.0),
-        FitTarget("triggers.sufr_speed_m_s", "sufr_start", "time_s", 223.79, 450.0, 900.0),
+        FitTarget("triggers.bank_switch_speed_m_s", "parachute_deploy", "time_s", 240.63, 2500.0, 4500.0),
+        FitTarget("triggers.late_bank_angle_deg", "lcam_first_image", "altitude_m", 11_230.0, 0.0, 80.0, 254.4),
+        FitTarget("triggers.sufr_speed_m_s", "sufr_start", "time_s", 223.79, 450.0, 1000.0),
         FitTarget("vehicle.parachute_drag_coefficient", "backshell_separation", "time_s", 357.30, 0.45, 0.65),
     ),
     "curiosity": (
-        FitTarget("triggers.late_bank_angle_deg", "parachute_deploy", "time_s", 254.0, 0.0, 90.0),
+        FitTarget("triggers.bank_switch_speed_m_s", "parachute_deploy", "time_s", 254.0, 2500.0, 4500.0),
+        FitTarget("triggers.late_bank_angle_deg", "parachute_deploy", "altitude_m", 11_000.0, 0.0, 80.0),
         FitTarget("vehicle.parachute_drag_coefficient", "backshell_separation", "time_s", 365.0, 0.45, 0.65),
     ),
     "zhurong": (
         FitTarget("triggers.bank_angle_deg", "parachute_deploy", "time_s", 284.0, 0.0, 90.0),
+        FitTarget("entry.flight_path_angle_deg", "parachute_deploy", "altitude_m", 10_000.0, -13.0, -10.0),
         FitTarget("vehicle.parachute_drag_coefficient", "backshell_separation", "time_s", 370.0, 0.3, 0.65),
         FitTarget("triggers.approach_speed_m_s", "hover_start", "time_s", 410.0, 5.0, 40.0),
         FitTarget("triggers.landing_speed_m_s", "touchdown", "time_s", 450.0, 1.0, 10.0),
@@ -78,7 +83,7 @@ def _get(mission: Mission, path: str) -> float:
     return float(obj)  # type: ignore[arg-type]
 
 
-def fit_mission(mission: Mission | str, *, rounds: int = 2, xtol: float = 1e-3) -> tuple[Mission, dict[str, float]]:
+def fit_mission(mission: Mission | str, *, rounds: int = 3, xtol: float = 1e-3) -> tuple[Mission, dict[str, float]]:
     """Fit a mission's free parameters to its published events.
 
     Returns the fitted mission and ``{parameter path: value}``. A target out of reach within its
@@ -91,10 +96,14 @@ def fit_mission(mission: Mission | str, *, rounds: int = 2, xtol: float = 1e-3) 
 
             def resid(x: float, ft: FitTarget = ft, base: Mission = m) -> float:
                 try:
-                    ev = simulate(_with(base, ft.parameter, x), sample_interval_s=1.0).event(ft.event)
+                    traj = simulate(_with(base, ft.parameter, x), sample_interval_s=0.5)
                 except TrajectoryError:
                     return float("nan")
-                got = ev.time_s if ft.quantity == "time_s" else ev.state[ft.quantity]
+                if ft.at_time_s is not None:
+                    got = float(traj.sample(ft.quantity, ft.at_time_s))
+                else:
+                    ev = traj.event(ft.event)
+                    got = ev.time_s if ft.quantity == "time_s" else ev.state[ft.quantity]
                 return got - ft.value
 
             r_lo, r_hi = resid(ft.lo), resid(ft.hi)
