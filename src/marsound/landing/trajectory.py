@@ -52,7 +52,7 @@ from marsound._validate import positive_finite
 from marsound.errors import InvalidParameterError
 from marsound.landing.missions import Mission, get_mission
 from marsound.landing.model import Event, Trajectory
-from marsound.landing.trajectory_air import MARS_RADIUS_M, _air_table, landing_profile
+from marsound.landing.trajectory_air import MARS_MU_M3_S2, MARS_RADIUS_M, _air_table, _AirTable, landing_profile
 from marsound.landing.trajectory_dynamics import (
     DEFAULT_SAMPLE_INTERVAL_S,
     HOVER_HOLD_TAU_S,
@@ -199,13 +199,25 @@ def simulate(
     air = _air_table(profile, m)
     model = _Model(m, air)
     run = _Run()
-    v, tr = m.vehicle, m.triggers
 
     def remaining(t: float, cap: float) -> float:
         left = t_limit - t
         if left <= 0.0:
-            raise TrajectoryError(f"{m.name}: not landed {t_limit:g} s after entry (max_flight_s); it never lands")
+            raise TrajectoryError(f"{m.name}: not landed within max_flight_s={t_limit:g} s; it never lands")
         return min(cap, left)
+
+    try:
+        t = _fly(m, model, air, run, remaining)
+    except TrajectoryError as exc:
+        if run.segments and run.segments[-1].t1 >= t_limit - 1e-6 and "never reached" in str(exc):
+            raise TrajectoryError(f"{m.name}: not landed within max_flight_s={t_limit:g} s ({exc})") from None
+        raise
+    return _assemble(m, model, run, air, t, dt)
+
+
+def _fly(m: Mission, model: _Model, air: _AirTable, run: _Run, remaining: Callable[[float, float], float]) -> float:
+    """Integrate the phases in flight order; returns the touchdown time."""
+    v, tr = m.vehicle, m.triggers
 
     def mark(name: str, t: float, s: NDArray[np.float64], ph: _Phase) -> None:
         run.events.append((name, t, s.copy(), ph))
@@ -291,7 +303,42 @@ def simulate(
         ph = _Phase("terminal_descent", aeroshell=False, guidance=lambda _h, _v: (-v_land, 0.0))
     t, s, _ = model.run(ph, t, s, remaining(t, 600.0), {}, stop="the ground", crash_ok=True, run=run)
     mark("touchdown", t, s, ph)
-    return _assemble(m, model, run, air, t, dt)
+    return t
+
+
+
+
+def flight_conditions(
+    altitude_areoid_m: float | NDArray[np.float64],
+    speed_m_s: float | NDArray[np.float64],
+    *,
+    profile: AltitudeProfile | None = None,
+) -> dict[str, NDArray[np.float64]]:
+    """The air and the flow at altitudes (above the areoid) and speeds, as the EDL model sees them.
+
+    Returns ``temperature_k``, ``pressure_pa``, ``density_kg_m3``, ``sound_speed_m_s`` (low-frequency,
+    from the physics core), ``mach`` = v / c and ``dynamic_pressure_pa`` = ½ ρ v².
+
+    Examples
+    --------
+    >>> fc = flight_conditions(10_000.0, 420.0)
+    >>> bool(1.5 < fc["mach"] < 2.0)
+    True
+    """
+    if profile is None:
+        air = _air_table(None, get_mission("perseverance"))
+    else:
+        air = _AirTable.from_profile(profile)
+    z = np.asarray(altitude_areoid_m, dtype=np.float64)
+    v = np.asarray(speed_m_s, dtype=np.float64)
+    if not (np.all(np.isfinite(z)) and np.all(np.isfinite(v))) or np.any(v < 0):
+        raise InvalidParameterError("altitude_areoid_m and speed_m_s must be finite, speeds >= 0")
+    if np.any(z < air.z0) or np.any(z > air.top_m):
+        raise InvalidParameterError(f"altitude_areoid_m outside the profile {air.z0:g}..{air.top_m:g} m")
+    out = air.sample(z)
+    out["mach"] = v / out["sound_speed_m_s"]
+    out["dynamic_pressure_pa"] = 0.5 * out["density_kg_m3"] * v * v
+    return out
 
 
 def _state_dict(model: _Model, air_sample: Callable[..., dict[str, NDArray[np.float64]]], t: float,
@@ -317,24 +364,32 @@ def _assemble(m: Mission, model: _Model, run: _Run, air, t_end: float, dt: float
     ends = np.array([seg.t1 for seg in run.segments])
     which = np.minimum(np.searchsorted(ends, times, side="left"), len(run.segments) - 1)
     states = np.empty((5, times.size))
-    phase = np.empty(times.size, dtype="<U16")
+    accel = np.empty((2, times.size))
     thrust = np.zeros(times.size)
-    decel = np.zeros(times.size)
+    phase = np.empty(times.size, dtype="<U16")
     bridle = np.zeros(times.size)
+    h = 1e-3
     for k, seg in enumerate(run.segments):
         idx = np.nonzero(which == k)[0]
         if idx.size == 0:
             continue
-        y = seg.sol(times[idx])
-        states[:, idx] = y
+        ts = times[idx]
+        states[:, idx] = seg.sol(ts)
+        # rates from the dense output (central differences, one-sided at the segment's ends)
+        lo = np.maximum(ts - h, seg.t0)
+        hi = np.minimum(ts + h, seg.t1)
+        diff = (seg.sol(hi) - seg.sol(lo)) / np.maximum(hi - lo, 1e-12)
+        accel[:, idx] = diff[2:4]
         phase[idx] = seg.phase.name
-        for j, i in enumerate(idx):
-            ax, ay, th = model.forces(float(times[i]), y[:, j], seg.phase)
-            thrust[i] = th
-            decel[i] = math.hypot(ax, ay)
-            bridle[i] = model.bridle_m(float(times[i]), seg.phase)
+        if seg.phase.sky_crane_t0 is not None:
+            bridle[idx] = [model.bridle_m(float(t), seg.phase) for t in ts]
+        if seg.phase.guidance is not None:
+            ys = states[:, idx]
+            thrust[idx] = [model.forces(float(t), ys[:, j], seg.phase)[2] for j, t in enumerate(ts)]
     x, y_, vx, vy, mass = states
     r = np.hypot(x, y_)
+    gk = -MARS_MU_M3_S2 / r**3
+    decel = np.hypot(accel[0] - gk * x, accel[1] - gk * y_)
     z = r - MARS_RADIUS_M
     engine_alt = r - model.site_r
     speed = np.hypot(vx, vy)
@@ -357,7 +412,7 @@ def _assemble(m: Mission, model: _Model, run: _Run, air, t_end: float, dt: float
     return Trajectory(
         mission=m.name,
         time_s=times,
-        altitude_m=np.maximum(engine_alt - bridle, 0.0) if False else engine_alt - bridle,
+        altitude_m=engine_alt - bridle,
         altitude_areoid_m=z,
         speed_m_s=speed,
         vertical_speed_m_s=up_v,
@@ -379,4 +434,4 @@ def _assemble(m: Mission, model: _Model, run: _Run, air, t_end: float, dt: float
     )
 
 
-__all__ = ["TrajectoryError", "landing_profile", "simulate"]
+__all__ = ["TrajectoryError", "flight_conditions", "landing_profile", "simulate"]

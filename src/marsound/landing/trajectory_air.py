@@ -73,24 +73,37 @@ class _AirTable:
     name: str
 
     @classmethod
-    def from_profile(cls, profile: AltitudeProfile, dz: float = 100.0) -> _AirTable:
+    def from_profile(cls, profile: AltitudeProfile, dz: float = 100.0, max_core_levels: int = 200) -> _AirTable:
+        """Tabulate a profile on a uniform grid.
+
+        T and p are the profile's own (linear and log-linear interpolation, as
+        :meth:`AltitudeProfile.at`). ρ and the low-frequency c come from the physics core's
+        :class:`~marsound.physics.Atmosphere` at up to ``max_core_levels`` of the profile's levels,
+        carried between them as the smooth ratios ρT/p (= M/R) and c/√T (= √(γR/M)).
+        """
         lo, hi = profile.altitude_range_m
         levels = profile.altitude_m
-        t = np.empty(levels.size)
-        rho = np.empty(levels.size)
-        c = np.empty(levels.size)
-        for i, z in enumerate(levels):
-            atm = profile.at(float(z))
-            t[i], rho[i], c[i] = atm.temperature_k, atm.density_kg_m3, atm.sound_speed_low_m_s
+        step = max(1, math.ceil(levels.size / max_core_levels))
+        core = np.unique(np.append(np.arange(0, levels.size, step), levels.size - 1))
+        k_rho = np.empty(core.size)
+        k_c = np.empty(core.size)
+        for j, i in enumerate(core):
+            atm = profile.at(float(levels[i]))
+            k_rho[j] = atm.density_kg_m3 * atm.temperature_k / atm.pressure_pa
+            k_c[j] = atm.sound_speed_low_m_s / math.sqrt(atm.temperature_k)
         grid = np.arange(lo, hi + dz / 2, dz)
         grid[-1] = min(grid[-1], hi)
+        t_k = np.interp(grid, levels, profile.temperature_k)
+        log_p = np.interp(grid, levels, np.log(profile.pressure_pa))
+        z_core = levels[core]
+        rho = np.interp(grid, z_core, k_rho) * np.exp(log_p) / t_k
         return cls(
             float(lo),
             float(dz),
-            np.interp(grid, levels, t),
-            np.interp(grid, levels, np.log(profile.pressure_pa)),
-            np.interp(grid, levels, np.log(rho)),
-            np.interp(grid, levels, c),
+            t_k,
+            log_p,
+            np.log(rho),
+            np.interp(grid, z_core, k_c) * np.sqrt(t_k),
             profile.name,
         )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -77,6 +78,19 @@ class _Model:
         self.t_min = v.engines.total_thrust_min_n
         self.ve = v.engines.exhaust_velocity_m_s
         self.dry_mass = v.powered_descent_mass_kg - v.propellant_mass_kg
+        table = sorted(v.drag_coefficient_mach)
+        self._cd_mach = [float(a) for a, _ in table]
+        self._cd_value = [float(b) for _, b in table]
+
+    def capsule_cd(self, mach: float) -> float:
+        """Aeroshell C_D at a Mach number (the vehicle's table, held constant beyond its ends)."""
+        xs, ys = self._cd_mach, self._cd_value
+        if mach <= xs[0]:
+            return ys[0]
+        if mach >= xs[-1]:
+            return ys[-1]
+        i = bisect.bisect_right(xs, mach) - 1
+        return ys[i] + (ys[i + 1] - ys[i]) * (mach - xs[i]) / (xs[i + 1] - xs[i])
 
     # --- kinematics
     def local(self, s: NDArray[np.float64]) -> tuple[float, float, float, float, float]:
@@ -111,7 +125,8 @@ class _Model:
         mach = speed / c
         q = 0.5 * rho * speed * speed
         v = self.m.vehicle
-        cd_a = float(v.drag_coefficient(mach)) * self.ref_area if ph.aeroshell else v.descent_drag_area_m2
+        cd_capsule = self.capsule_cd(mach)
+        cd_a = cd_capsule * self.ref_area if ph.aeroshell else v.descent_drag_area_m2
         f_inf = self.inflation(t, ph)
         if f_inf > 0.0:
             cd_a += f_inf * v.parachute_drag_coefficient_at(mach) * self.chute_area
@@ -120,7 +135,7 @@ class _Model:
             drag = q * cd_a / mass
             ax, ay = -drag * vx / speed, -drag * vy / speed
             if ph.lift_cos != 0.0 and ph.aeroshell:
-                lift = q * float(v.drag_coefficient(mach)) * self.ref_area * ph.lift_cos / mass
+                lift = q * cd_capsule * self.ref_area * ph.lift_cos / mass
                 # unit normal to the velocity in the plane, on the "up" side
                 nx, ny = -vy / speed, vx / speed
                 if nx * x + ny * y < 0.0:

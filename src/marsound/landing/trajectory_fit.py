@@ -46,21 +46,20 @@ class FitTarget:
 FIT_PLANS: Mapping[str, tuple[FitTarget, ...]] = {
     "perseverance": (
         FitTarget("triggers.bank_angle_deg", "peak_deceleration", "deceleration_m_s2", 104.874, 0.0, 90.0),
-        FitTarget("triggers.bank_switch_speed_m_s", "parachute_deploy", "time_s", 240.63, 2500.0, 4500.0),
-        FitTarget("triggers.late_bank_angle_deg", "lcam_first_image", "altitude_m", 11_230.0, 0.0, 80.0, 254.4),
-        FitTarget("triggers.sufr_speed_m_s", "sufr_start", "time_s", 223.79, 450.0, 1000.0),
+        FitTarget("triggers.late_bank_angle_deg", "parachute_deploy", "time_s", 240.63, 0.0, 80.0),
+        FitTarget("triggers.sufr_speed_m_s", "lcam_first_image", "altitude_m", 11_230.0, 450.0, 1000.0, 254.4),
         FitTarget("vehicle.parachute_drag_coefficient", "backshell_separation", "time_s", 357.30, 0.45, 0.65),
     ),
     "curiosity": (
-        FitTarget("triggers.bank_switch_speed_m_s", "parachute_deploy", "time_s", 254.0, 2500.0, 4500.0),
-        FitTarget("triggers.late_bank_angle_deg", "parachute_deploy", "altitude_m", 11_000.0, 0.0, 80.0),
+        FitTarget("triggers.late_bank_angle_deg", "parachute_deploy", "time_s", 254.0, 0.0, 80.0),
+        FitTarget("triggers.sufr_speed_m_s", "parachute_deploy", "altitude_m", 11_000.0, 450.0, 1000.0),
         FitTarget("vehicle.parachute_drag_coefficient", "backshell_separation", "time_s", 365.0, 0.45, 0.65),
     ),
     "zhurong": (
-        FitTarget("triggers.bank_angle_deg", "parachute_deploy", "time_s", 284.0, 0.0, 90.0),
-        FitTarget("entry.flight_path_angle_deg", "parachute_deploy", "altitude_m", 10_000.0, -13.0, -10.0),
+        FitTarget("triggers.bank_angle_deg", "parachute_deploy", "time_s", 284.0, 110.0, 140.0),
+        FitTarget("entry.flight_path_angle_deg", "parachute_deploy", "altitude_m", 10_000.0, -9.0, -8.6),
         FitTarget("vehicle.parachute_drag_coefficient", "backshell_separation", "time_s", 370.0, 0.3, 0.65),
-        FitTarget("triggers.approach_speed_m_s", "hover_start", "time_s", 410.0, 5.0, 40.0),
+        FitTarget("triggers.approach_speed_m_s", "hover_start", "time_s", 410.0, 10.0, 40.0),
         FitTarget("triggers.landing_speed_m_s", "touchdown", "time_s", 450.0, 1.0, 10.0),
     ),
 }
