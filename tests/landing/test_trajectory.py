@@ -129,6 +129,20 @@ def test_identities_along_the_path(name: str) -> None:
         assert ev.state["speed_m_s"] == pytest.approx(float(tr.sample("speed_m_s", ev.time_s)), rel=0.02, abs=0.5)
 
 
+@pytest.mark.parametrize("name", MISSION_NAMES)
+def test_terminal_speed_before_backshell_separation(name: str) -> None:
+    """Late under the chute the speed is the terminal speed √(2 m g / (ρ Σ C_D A)) (within 5 %)."""
+    tr, m = _traj(name), get_mission(name)
+    ev = tr.event("backshell_separation")
+    v, st = m.vehicle, ev.state
+    fc = flight_conditions(st["altitude_areoid_m"], st["speed_m_s"])
+    mach = float(fc["mach"])
+    cd_a = v.drag_coefficient(mach) * v.reference_area_m2 + v.parachute_drag_coefficient_at(mach) * v.parachute_area_m2
+    g = 4.2828e13 / (3_396_190.0 + st["altitude_areoid_m"]) ** 2
+    v_term = math.sqrt(2.0 * st["mass_kg"] * g / (float(fc["density_kg_m3"]) * cd_a))
+    assert st["speed_m_s"] == pytest.approx(v_term, rel=0.05)
+
+
 def test_air_is_the_physics_core() -> None:
     tr = _traj("perseverance")
     prof = landing_profile()
