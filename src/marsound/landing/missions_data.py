@@ -246,7 +246,7 @@ _CURIOSITY = Mission(
         landing_mode="sky_crane",
     ),
     published_events=(
-        _ev("entry_interface", 0.0, _WAY + " (125 km, 5.845 km/s)", altitude_m=125_000.0, speed_m_s=5845.0),
+        _ev("entry_interface", 0.0, _WAY + " (125 km, 5.845 km/s)", altitude_areoid_m=125_000.0, speed_m_s=5845.0),
         _ev("peak_deceleration", 85.0, _NATURE_MSL + " (T-5 min 18 s vs entry at T-6 min 43 s)"),
         _ev("parachute_deploy", 254.0, _MSL_MILESTONES + "; speed: " + _NATURE_MSL, altitude_m=11_000.0,
             speed_m_s=405.0),
@@ -358,7 +358,7 @@ _ZHURONG = Mission(
         landing_mode="hover",
     ),
     published_events=(
-        _ev("entry_interface", 0.0, _CNSA + " (~125 km, 4.8 km/s)", altitude_m=125_000.0, speed_m_s=4800.0),
+        _ev("entry_interface", 0.0, _CNSA + " (~125 km, 4.8 km/s)", altitude_areoid_m=125_000.0, speed_m_s=4800.0),
         _ev("peak_heating", 100.0, _CNSA + " (E+1 min 40 s, ~40 km)", altitude_m=40_000.0),
         _ev("parachute_deploy", 284.0, _CNSA + " (E+4 min 44 s, ~10 km, ~460 m/s)", altitude_m=10_000.0,
             speed_m_s=460.0),
