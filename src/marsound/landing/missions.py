@@ -27,7 +27,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 
@@ -274,7 +274,7 @@ class Mission:
         InvalidParameterError
             On an unknown field or a non-finite/negative number.
         """
-        return _replace(self, changes, "mission")
+        return cast(Mission, _replace(self, changes, "mission"))
 
 
 def _replace(obj: object, changes: Mapping[str, object], where: str) -> object:  # type: ignore[return]

@@ -64,7 +64,7 @@ from marsound.landing.trajectory_dynamics import (
 )
 from marsound.physics.profiles import AltitudeProfile
 
-Guidance = Callable[[float, float], "tuple[float, float]"]
+EventFn = Callable[[float, NDArray[np.float64]], float]
 
 
 def _profile_guidance(
@@ -240,7 +240,7 @@ def _fly(m: Mission, model: _Model, air: _AirTable, run: _Run, remaining: Callab
 
     ph = _Phase("entry", lift_cos=v.lift_to_drag * math.cos(math.radians(tr.bank_angle_deg)))
     mark("entry_interface", t, s, ph)
-    targets = {"parachute_deploy": chute_trigger}
+    targets: dict[str, EventFn] = {"parachute_deploy": chute_trigger}
     if tr.sufr_speed_m_s > 0.0:
         targets["sufr_start"] = speed_below(tr.sufr_speed_m_s)
     hit = ""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -55,7 +56,7 @@ class _Segment:
     phase: _Phase
     t0: float
     t1: float
-    sol: Callable[[NDArray[np.float64]], NDArray[np.float64]]
+    sol: Callable[[Any], NDArray[np.float64]]
 
 
 @dataclass
@@ -179,12 +180,12 @@ class _Model:
         t0: float,
         s0: NDArray[np.float64],
         duration_s: float,
-        targets: dict[str, Callable[[float, NDArray[np.float64]], float]],
+        targets: Mapping[str, Callable[[float, NDArray[np.float64]], float]],
         *,
         stop: str | None,
         crash_ok: bool = False,
         max_step: float = MAX_STEP_S,
-        markers: dict[str, Callable[[float, NDArray[np.float64]], float]] | None = None,
+        markers: Mapping[str, Callable[[float, NDArray[np.float64]], float]] | None = None,
         run: _Run,
     ) -> tuple[float, NDArray[np.float64], str]:
         """Integrate one phase; returns the end time, state and the name of the event that ended it.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -190,12 +191,9 @@ def read_trajectory_csv(path: str | Path, mission: str = "") -> Trajectory:
         raise FileFormatError(f"trajectory CSV {p}: non-numeric cell ({exc})") from exc
     if not np.all(np.isfinite(num["time_s"])) or np.any(np.diff(num["time_s"]) <= 0):
         raise FileFormatError(f"trajectory CSV {p}: time_s must be finite and strictly increasing")
-    return Trajectory(
-        mission=mission or p.stem,
-        phase=np.array(cols["phase"], dtype=np.str_),
-        **{k: num[k] for k in _REQUIRED},
-        **{k: num.get(k) for k in _OPTIONAL},
-    )
+    arrays: dict[str, Any] = {k: num[k] for k in _REQUIRED}
+    arrays.update({k: num.get(k) for k in _OPTIONAL})
+    return Trajectory(mission=mission or p.stem, phase=np.array(cols["phase"], dtype=np.str_), **arrays)
 
 
 __all__ = [
