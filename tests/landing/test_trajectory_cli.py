@@ -81,3 +81,12 @@ def test_short_profile_and_impossible_vehicle(tmp_path: Path, capsys: pytest.Cap
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.csv", "v.json"]  # nothing partial written
     rc, _, err = _run(capsys, "landing", "simulate", "--mission", "perseverance", "--plot", str(tmp_path / "x.gif"))
     assert rc == 2 and "--plot" in err
+
+
+def test_outputs_never_overwrite_inputs_nor_directories(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    veh = tmp_path / "v.json"
+    veh.write_text("{}")
+    rc, _, err = _run(capsys, "landing", "simulate", "--mission", "zhurong", "--vehicle", str(veh), "-o", str(veh))
+    assert rc == 2 and "same as input" in err and veh.read_text() == "{}"
+    rc, _, err = _run(capsys, "landing", "simulate", "--mission", "zhurong", "-o", str(tmp_path))
+    assert rc == 2 and "directory" in err

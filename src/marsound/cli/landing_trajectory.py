@@ -69,13 +69,14 @@ def register(landing_app: typer.Typer) -> None:
                 from marsound.errors import InvalidParameterError
 
                 raise InvalidParameterError(f"--plot {plot} must end in {', '.join(PLOT_SUFFIXES)}")
+        inputs = tuple(p for p in (profile, vehicle) if p is not None)
         traj = simulate(m, profile=profile)
         if output is not None:
-            write_trajectory_csv(traj, output)
+            write_trajectory_csv(traj, output, inputs=inputs)
         if plot is not None:
             from marsound.landing.trajectory_plot import plot_trajectory
 
-            plot_trajectory(traj, plot, published=published_timeline(m.name))
+            plot_trajectory(traj, plot, published=published_timeline(m.name), inputs=inputs)
         if as_json:
             typer.echo(json.dumps(simulation_report(traj, m), indent=2))
             return

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from marsound._atomic import atomic_path
-from marsound.errors import FileFormatError
+from marsound.errors import FileFormatError, InvalidParameterError
 from marsound.landing.missions import Mission, get_mission, published_timeline
 from marsound.landing.model import EVENT_NAMES, Event, Trajectory
 
@@ -143,8 +143,11 @@ def compare_events(traj: Trajectory, mission: Mission | None = None) -> list[dic
     return rows
 
 
-def write_trajectory_csv(traj: Trajectory, path: str | Path) -> Path:
-    """Write the trajectory's time series as CSV, atomically (temp file + rename)."""
+def write_trajectory_csv(traj: Trajectory, path: str | Path, *, inputs: tuple[str | Path, ...] = ()) -> Path:
+    """Write the trajectory's time series as CSV, atomically (temp file + rename).
+
+    ``inputs`` are files the output must not overwrite (refused with ``InvalidParameterError``).
+    """
     cols = [c for c in CSV_COLUMNS if c == "phase" or getattr(traj, c) is not None]
     arrays = [getattr(traj, c) for c in cols]
     buf = io.StringIO()
@@ -153,8 +156,13 @@ def write_trajectory_csv(traj: Trajectory, path: str | Path) -> Path:
     for i in range(traj.time_s.size):
         w.writerow([a[i] if c == "phase" else f"{float(a[i]):.6g}" for c, a in zip(cols, arrays)])
     target = Path(path)
-    with atomic_path(target) as tmp:
-        tmp.write_text(buf.getvalue(), encoding="utf-8")
+    if target.is_dir():
+        raise InvalidParameterError(f"output {target} is a directory; give a file name such as traj.csv")
+    try:
+        with atomic_path(target, inputs=inputs) as tmp:
+            tmp.write_text(buf.getvalue(), encoding="utf-8")
+    except OSError as exc:
+        raise InvalidParameterError(f"cannot write {target}: {exc.strerror or exc}") from None
     return target
 
 

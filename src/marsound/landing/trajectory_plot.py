@@ -22,7 +22,9 @@ _PANELS = (
 )
 
 
-def plot_trajectory(traj: Trajectory, path: str | Path, *, published: tuple[Event, ...] = ()) -> Path:
+def plot_trajectory(
+    traj: Trajectory, path: str | Path, *, published: tuple[Event, ...] = (), inputs: tuple[str | Path, ...] = ()
+) -> Path:
     """Draw the four panels to ``path`` (PNG, SVG or PDF), written atomically.
 
     Parameters
@@ -33,10 +35,14 @@ def plot_trajectory(traj: Trajectory, path: str | Path, *, published: tuple[Even
         Output file; its suffix picks the format.
     published
         Published events to mark beside the simulated ones (e.g. ``published_timeline(name)``).
+    inputs
+        Files the output must not overwrite.
     """
     target = Path(path)
     if target.suffix.lower() not in PLOT_SUFFIXES:
         raise InvalidParameterError(f"plot file {target} must end in {', '.join(PLOT_SUFFIXES)}")
+    if target.is_dir():
+        raise InvalidParameterError(f"plot output {target} is a directory")
     import matplotlib
 
     matplotlib.use("Agg")
@@ -71,8 +77,10 @@ def plot_trajectory(traj: Trajectory, path: str | Path, *, published: tuple[Even
     axes[0].set_title(f"{traj.mission}: simulated entry, descent and landing (3-DOF)")
     fig.tight_layout()
     try:
-        with atomic_path(target) as tmp:
+        with atomic_path(target, inputs=inputs) as tmp:
             fig.savefig(tmp, format=target.suffix.lower().lstrip("."), dpi=110)
+    except OSError as exc:
+        raise InvalidParameterError(f"cannot write {target}: {exc.strerror or exc}") from None
     finally:
         plt.close(fig)
     return target
