@@ -213,9 +213,9 @@ def test_profile_csv_reaching_entry_is_used(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("changes", "words"),
     [
-        ({"vehicle": {"engines": {"thrust_max_n": 200.0, "thrust_min_n": 10.0}}}, "hit the ground"),
+        ({"vehicle": {"engines": {"thrust_max_n": 200.0, "thrust_min_n": 10.0}}}, "crashed|hit the ground"),
         ({"vehicle": {"engines": {"thrust_min_n": 3600.0}}}, "never"),
-        ({"vehicle": {"parachute_diameter_m": 0.5}}, "hit the ground"),
+        ({"vehicle": {"parachute_diameter_m": 0.5}}, "crashed|hit the ground"),
         ({"entry": {"speed_m_s": 7000.0, "flight_path_angle_deg": -6.0}}, "skipped out"),
         ({"triggers": {"landing_speed_m_s": 0.0}}, "never"),
     ],

@@ -157,13 +157,13 @@ class _Model:
             a_up = max(a_up, 0.0)
             f = mass * math.hypot(a_up, a_east)
             thrust = min(max(f, self.t_min), self.t_max)
-            if f > 1e-9:
-                scale = thrust / f
-                ax += (a_up * ux + a_east * ex) * scale * 1.0
-                ay += (a_up * uy + a_east * ey) * scale * 1.0
-            else:
-                ax += thrust / mass * ux
-                ay += thrust / mass * uy
+            if f < self.t_min:
+                # below the lowest throttle the demanded direction is ill-defined (it would swing
+                # with every sign change of a small horizontal demand): point it as for a hover
+                a_up += g
+            norm = math.hypot(a_up, a_east)
+            ax += (a_up * ux + a_east * ex) * thrust / (mass * norm)
+            ay += (a_up * uy + a_east * ey) * thrust / (mass * norm)
         return ax, ay, thrust
 
     def rhs(self, t: float, s: NDArray[np.float64], ph: _Phase) -> list[float]:
@@ -252,7 +252,12 @@ class _Model:
                 f"{self.m.name}: the vehicle skipped out of the atmosphere during {ph.name} at E+{t_end:.1f} s "
                 f"({speed:.0f} m/s); it never lands"
             )
-        if hit == "ground" and not (crash_ok and -up_v <= CRASH_SPEED_M_S):
+        if hit == "ground" and crash_ok and -up_v > CRASH_SPEED_M_S:
+            raise TrajectoryError(
+                f"{self.m.name}: crashed: touched down at {-up_v:.0f} m/s (safe limit {CRASH_SPEED_M_S:g} m/s) "
+                f"during {ph.name} at E+{t_end:.1f} s; the vehicle never lands safely"
+            )
+        if hit == "ground" and not crash_ok:
             raise TrajectoryError(
                 f"{self.m.name}: hit the ground at {speed:.0f} m/s during {ph.name} at E+{t_end:.1f} s, "
                 f"before {stop or 'the end of the phase'}; the vehicle never lands safely"
