@@ -128,3 +128,14 @@ def test_overrides_file(tmp_path: Path) -> None:
             mission_with_overrides("perseverance", bad)
     with pytest.raises(FileFormatError):
         mission_with_overrides("perseverance", tmp_path / "missing.json")
+
+
+def test_fit_recovers_a_stored_parameter() -> None:
+    """Refitting Perseverance's parachute C_D from a perturbed start lands on the stored value."""
+    from marsound.landing.trajectory_fit import fit_mission
+
+    stored = get_mission("perseverance")
+    target = next(ft for ft in FIT_PLANS["perseverance"] if ft.parameter == "vehicle.parachute_drag_coefficient")
+    start = stored.replace(vehicle={"parachute_drag_coefficient": 0.5})
+    _, values = fit_mission(start, rounds=1, plan=(target,))
+    assert values[target.parameter] == pytest.approx(stored.vehicle.parachute_drag_coefficient, abs=0.005)
