@@ -242,6 +242,41 @@ def test_bad_parameters() -> None:
         simulate(m, profile=42)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize(
+    ("changes", "words"),
+    [
+        ({"vehicle": {"parachute_diameter_m": 1e6}}, "outside the model's range"),
+        ({"entry": {"altitude_areoid_m": 1e7}}, "outside the model's range"),
+        ({"triggers": {"landing_mode": "teleport"}}, "landing_mode"),
+        ({"triggers": {"parachute_trigger": "radar"}}, "parachute_trigger"),
+    ],
+)
+def test_absurd_vehicles_are_refused_before_integrating(changes: dict, words: str) -> None:
+    with pytest.raises(InvalidParameterError, match=words):
+        simulate(get_mission("zhurong").replace(**changes))
+
+
+def test_mission_replace_validates_shapes() -> None:
+    m = get_mission("zhurong")
+    with pytest.raises(InvalidParameterError, match="pairs"):
+        m.replace(vehicle={"drag_coefficient_mach": 5})
+    with pytest.raises(InvalidParameterError, match="increase"):
+        m.replace(vehicle={"drag_coefficient_mach": [[2, 1.5], [1, 1.4]]})
+    with pytest.raises(InvalidParameterError, match="mapping"):
+        m.replace(vehicle={"engines": 3})
+    with pytest.raises(InvalidParameterError, match="text"):
+        m.replace(triggers={"landing_mode": 3})
+    assert m.replace(vehicle={"drag_coefficient_mach": [[0, 1.1], [5, 1.6]]}).vehicle.drag_coefficient(2.5) == 1.35
+
+
+def test_a_stiff_integration_stops_with_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from marsound.landing import trajectory_dynamics
+
+    monkeypatch.setattr(trajectory_dynamics, "MAX_EVALUATIONS", 500)
+    with pytest.raises(TrajectoryError, match="more than 500 steps"):
+        simulate("zhurong")
+
+
 def test_flight_conditions() -> None:
     fc = flight_conditions(np.array([0.0, 10_000.0]), np.array([100.0, 420.0]))
     atm = landing_profile().at(10_000.0)

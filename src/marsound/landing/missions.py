@@ -22,6 +22,7 @@ Examples
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import math
 from collections.abc import Mapping
@@ -284,8 +285,14 @@ def _replace(obj: object, changes: Mapping[str, object], where: str) -> object: 
         if key not in names:
             raise InvalidParameterError(f"{where} has no field {key!r}; known: {', '.join(names)}")
         current = getattr(obj, key)
-        if dataclasses.is_dataclass(current) and isinstance(value, Mapping):
+        if dataclasses.is_dataclass(current):
+            if not isinstance(value, Mapping):
+                raise InvalidParameterError(f"{where}.{key} must be a mapping of fields, got {value!r}")
             out[key] = _replace(current, value, f"{where}.{key}")
+        elif key == "drag_coefficient_mach":
+            out[key] = _mach_table(value, f"{where}.{key}")
+        elif isinstance(current, str) and not isinstance(value, str):
+            raise InvalidParameterError(f"{where}.{key}={value!r} must be text")
         elif isinstance(current, (int, float)) and not isinstance(current, bool):
             try:
                 x = float(value)  # type: ignore[arg-type]
@@ -297,6 +304,18 @@ def _replace(obj: object, changes: Mapping[str, object], where: str) -> object: 
         else:
             out[key] = value
     return dataclasses.replace(obj, **out)  # type: ignore[type-var]
+
+
+def _mach_table(value: object, where: str) -> tuple[tuple[float, float], ...]:
+    try:
+        rows = tuple((float(m), float(cd)) for m, cd in value)  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        raise InvalidParameterError(f"{where} must be a list of [mach, C_D] pairs, got {value!r}") from None
+    if not rows or any(not (math.isfinite(m) and math.isfinite(cd)) or m < 0 or cd <= 0 for m, cd in rows):
+        raise InvalidParameterError(f"{where} needs finite pairs with Mach >= 0 and C_D > 0, got {value!r}")
+    if any(b[0] <= a[0] for a, b in itertools.pairwise(rows)):
+        raise InvalidParameterError(f"{where}: Mach numbers must increase, got {value!r}")
+    return rows
 
 
 _SIGNED_FIELDS = frozenset(

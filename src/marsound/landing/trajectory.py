@@ -127,10 +127,47 @@ def _resolve(mission: Mission | str) -> Mission:
     return get_mission(mission)
 
 
+#: Plausible ranges of the numbers a vehicle file may change (outside them the model is meaningless).
+_RANGES: dict[str, tuple[float, float]] = {
+    "vehicle.entry_mass_kg": (10.0, 1.0e5),
+    "vehicle.aeroshell_diameter_m": (0.1, 30.0),
+    "vehicle.parachute_diameter_m": (0.1, 100.0),
+    "vehicle.parachute_drag_coefficient": (0.0, 3.0),
+    "vehicle.lift_to_drag": (0.0, 2.0),
+    "vehicle.line_stretch_s": (0.0, 30.0),
+    "vehicle.parachute_inflation_s": (0.01, 30.0),
+    "vehicle.descent_drag_area_m2": (0.0, 1000.0),
+    "vehicle.engines.count": (0.0, 100.0),
+    "vehicle.engines.exhaust_velocity_m_s": (100.0, 2.0e4),
+    "entry.altitude_areoid_m": (1_000.0, 200_000.0),
+    "entry.speed_m_s": (10.0, 2.0e4),
+    "entry.flight_path_angle_deg": (-90.0, 90.0),
+    "site.elevation_m": (-9_000.0, 25_000.0),
+    "triggers.heat_shield_delay_s": (0.0, 1000.0),
+    "triggers.hover_s": (0.0, 1000.0),
+}
+
+
 def _check(mission: Mission) -> None:
     v = mission.vehicle
+    for path, (lo, hi) in _RANGES.items():
+        obj: object = mission
+        for part in path.split("."):
+            obj = getattr(obj, part)
+        x = float(obj)  # type: ignore[arg-type]
+        if not (math.isfinite(x) and lo <= x <= hi):
+            raise InvalidParameterError(f"{mission.name}.{path}={x:g} is outside the model's range {lo:g}..{hi:g}")
     for name in ("entry_mass_kg", "aeroshell_diameter_m", "parachute_diameter_m"):
         positive_finite(getattr(v, name), f"{mission.name}.vehicle.{name}")
+    tr = mission.triggers
+    if tr.landing_mode not in ("sky_crane", "hover"):
+        raise InvalidParameterError(
+            f"{mission.name}.triggers.landing_mode={tr.landing_mode!r}; known: sky_crane, hover"
+        )
+    if tr.parachute_trigger not in ("mach", "speed"):
+        raise InvalidParameterError(
+            f"{mission.name}.triggers.parachute_trigger={tr.parachute_trigger!r}; known: mach, speed"
+        )
     positive_finite(v.engines.exhaust_velocity_m_s, f"{mission.name}.vehicle.engines.exhaust_velocity_m_s")
     if v.powered_descent_mass_kg <= v.propellant_mass_kg:
         raise InvalidParameterError(

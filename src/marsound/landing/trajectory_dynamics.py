@@ -32,6 +32,9 @@ RAPPEL_DELAY_S = 2.65
 RAPPEL_DURATION_S = 5.5
 #: Maximum integration step, s (keeps the events and the inflation resolved).
 MAX_STEP_S = 2.0
+#: Right-hand-side evaluations allowed per simulation (a nominal one needs ~3000): a stiff,
+#: absurd vehicle fails with a clear error instead of crawling.
+MAX_EVALUATIONS = 200_000
 
 
 class TrajectoryError(MarsoundError):
@@ -79,6 +82,7 @@ class _Model:
         self.t_min = v.engines.total_thrust_min_n
         self.ve = v.engines.exhaust_velocity_m_s
         self.dry_mass = v.powered_descent_mass_kg - v.propellant_mass_kg
+        self.evaluations = 0
         table = sorted(v.drag_coefficient_mach)
         self._cd_mach = [float(a) for a, _ in table]
         self._cd_value = [float(b) for _, b in table]
@@ -167,6 +171,12 @@ class _Model:
         return ax, ay, thrust
 
     def rhs(self, t: float, s: NDArray[np.float64], ph: _Phase) -> list[float]:
+        self.evaluations += 1
+        if self.evaluations > MAX_EVALUATIONS:
+            raise TrajectoryError(
+                f"{self.m.name}: the integration needs more than {MAX_EVALUATIONS} steps during {ph.name} "
+                f"(E+{t:.1f} s): the equations are too stiff for this vehicle; check its numbers"
+            )
         x, y, vx, vy = float(s[0]), float(s[1]), float(s[2]), float(s[3])
         r = math.hypot(x, y)
         gk = -MARS_MU_M3_S2 / (r * r * r)
