@@ -278,7 +278,7 @@ class Mission:
         return cast(Mission, _replace(self, changes, "mission"))
 
 
-def _replace(obj: object, changes: Mapping[str, object], where: str) -> object:  # type: ignore[return]
+def _replace(obj: object, changes: Mapping[str, object], where: str) -> object:
     names = {f.name: f for f in dataclasses.fields(obj)}  # type: ignore[arg-type]
     out: dict[str, object] = {}
     for key, value in changes.items():
