@@ -4,11 +4,18 @@ Labels are untrusted input: they are parsed with :mod:`defusedxml` with DTDs, en
 declarations and external references forbidden, so an XXE or "billion laughs" payload is
 refused with :class:`~marsound.errors.FileFormatError` before anything is expanded.
 
-The fields are looked up by local name anywhere in the label, which covers the Mars 2020
-XPaths listed in reference ``mars-audio-data.md`` §1.5 (``msn:start_sol_number``,
-``pds:Time_Coordinates/pds:start_date_time``, ``local_mean_solar_time``,
-``msn_surface:sequence_id``) whichever mission-dictionary nesting a product uses. The product
-version is the ``pNN`` suffix of the data file name (§1.4), else the label's ``version_id``.
+Where the times are. Real Mars 2020 labels (Slavney 2021, *PDS4 Mars 2020 Mission Dictionary
+User's Guide*; a real Navcam label of sol 629) keep them in the mission area,
+``mars2020:Mars2020_Parameters/mars2020:Observation_Information``: ``sol_number`` (or
+``start_sol_number``/``stop_sol_number``), ``start_local_mean_solar_time``
+(``Sol-00629M13:21:49.137``), ``spacecraft_clock_start``/``_stop`` (decimal seconds) - and the UTC
+in ``pds:Time_Coordinates/pds:start_date_time``/``stop_date_time`` (``Z`` suffix), whose
+``local_mean_solar_time`` holds the bare ``13:21:49.137``. Older multi-mission labels use
+``msn:start_sol_number``; both are read, the ``mars2020:`` element first. A sol missing from the
+label is taken from the ``Sol-NNNNNM`` prefix of the LMST. The SCLK is kept as written and never
+turned into UTC with a fixed offset (:mod:`marsound.recordings.marstime`). Other fields (file
+name, sample count, unit, ``msn_surface:sequence_id``) are looked up by local name. The product
+version is the ``pNN`` suffix of the data file name, else the label's ``version_id``.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from marsound.errors import FileFormatError
 PDS_NS = "http://pds.nasa.gov/pds4/pds/v1"
 MSN_NS = "http://pds.nasa.gov/pds4/msn/v1"
 MSN_SURFACE_NS = "http://pds.nasa.gov/pds4/msn_surface/v1"
+MARS2020_NS = "http://pds.nasa.gov/pds4/mission/mars2020/v1"
 
 _VERSION_RE = re.compile(r"p(\d{2})$", re.IGNORECASE)
 
@@ -43,9 +51,12 @@ class Pds4Label:
     sol : int or None
         Start sol number (sol 0 = landing day).
     lmst : str or None
-        Local mean solar time at the start, as written (e.g. ``"Sol-00076M12:35:10.123"``).
+        Local mean solar time at the start, as written (``"Sol-00076M12:35:10.123"`` from the
+        ``mars2020:`` area, else the bare ``Time_Coordinates`` form).
     start_utc, stop_utc : str or None
         UTC start/stop date-times (ISO 8601) as written.
+    sclk_start, sclk_stop : str or None
+        Spacecraft clock at start/stop, as written (decimal seconds).
     sequence_id : str or None
         Commanded sequence id (e.g. ``"scam01076"``).
     product_version : str or None
@@ -71,6 +82,8 @@ class Pds4Label:
     lmst: str | None = None
     start_utc: str | None = None
     stop_utc: str | None = None
+    sclk_start: str | None = None
+    sclk_stop: str | None = None
     sequence_id: str | None = None
     product_version: str | None = None
     unit: str | None = None
@@ -122,17 +135,22 @@ def parse_label(path: str | Path) -> Pds4Label:
         raise FileFormatError(f"label {path} is not a PDS4 product label (root element <{_local(root.tag)}>)")
 
     first: dict[str, str] = {}
-    unit_attr: str | None = None
+    mission: dict[str, str] = {}  # the mars2020: Observation_Information fields, by local name
+    pds_time: dict[str, str] = {}  # pds:Time_Coordinates
     for el in root.iter():
         name = _local(el.tag)
         text = (el.text or "").strip()
-        if text and len(el) == 0 and name not in first:
-            first[name] = text
-        if unit_attr is None and "unit" in el.attrib and name in ("sampling_rate", "sample_rate", "elements"):
-            unit_attr = el.attrib["unit"]
+        if text and len(el) == 0:
+            first.setdefault(name, text)
+            if el.tag.startswith("{" + MARS2020_NS + "}"):
+                mission.setdefault(name, text)
+    for tc in root.iter(f"{{{PDS_NS}}}Time_Coordinates"):
+        for el in tc:
+            if (el.text or "").strip():
+                pds_time.setdefault(_local(el.tag), el.text.strip())
 
-    def _int(key: str) -> int | None:
-        v = first.get(key)
+    def _int(key: str, where: dict[str, str] | None = None) -> int | None:
+        v = (first if where is None else where).get(key)
         if v is None:
             return None
         try:
@@ -159,16 +177,29 @@ def parse_label(path: str | Path) -> Pds4Label:
     if n_samples is None:
         n_samples = _int("records")
     rate = _float("sampling_rate") or _float("sample_rate")
+    lmst = mission.get("start_local_mean_solar_time") or pds_time.get("local_mean_solar_time") or first.get(
+        "local_mean_solar_time"
+    )
+    sol = _int("sol_number", mission)
+    if sol is None:
+        sol = _int("start_sol_number", mission)
+    if sol is None:
+        sol = _int("start_sol_number")  # msn: multi-mission form
+    if sol is None and lmst:
+        m = re.match(r"\s*Sol-?(\d+)M", lmst, re.IGNORECASE)
+        sol = int(m.group(1)) if m else None
     return Pds4Label(
         path=path,
         logical_identifier=first.get("logical_identifier"),
         version_id=first.get("version_id"),
         title=first.get("title"),
         file_name=file_name,
-        sol=_int("start_sol_number"),
-        lmst=first.get("local_mean_solar_time"),
-        start_utc=first.get("start_date_time"),
-        stop_utc=first.get("stop_date_time"),
+        sol=sol,
+        lmst=lmst,
+        start_utc=pds_time.get("start_date_time") or first.get("start_date_time"),
+        stop_utc=pds_time.get("stop_date_time") or first.get("stop_date_time"),
+        sclk_start=mission.get("spacecraft_clock_start") or first.get("spacecraft_clock_start"),
+        sclk_stop=mission.get("spacecraft_clock_stop") or first.get("spacecraft_clock_stop"),
         sequence_id=first.get("sequence_id"),
         product_version=version or first.get("version_id"),
         unit=first.get("unit"),
@@ -219,27 +250,41 @@ def write_label(
     *,
     n_samples: int,
     sample_rate_hz: float,
-    sol: int,
-    lmst: str,
     start_utc: str,
     stop_utc: str,
     sequence_id: str,
     unit: str,
+    sol: int | None = None,
+    lmst: str | None = None,
+    sclk_start: str | None = None,
+    sclk_stop: str | None = None,
     kind: str = "calibrated",
     data_offset_bytes: int = 58,
     version_id: str = "2.0",
 ) -> Path:
     """Write a SuperCam-style PDS4 label for an audio product (used for fixtures and exports).
 
-    ``kind="calibrated"`` describes a float32 WAV as an ``Array_1D`` at ``data_offset_bytes``
-    (``Encoded_Audio``-compatible layout, reference §1.4); ``kind="raw"`` describes the FITS
-    ``SOUND TABLE`` (``SignedMSB2`` with ``value_offset`` 32768, §1.3). The file is written
-    atomically.
+    The times follow real Mars 2020 labels: UTC and the bare LMST in ``pds:Time_Coordinates``;
+    sol, ``Sol-NNNNNMhh:mm:ss.sss`` LMST and spacecraft clock in
+    ``mars2020:Mars2020_Parameters/mars2020:Observation_Information``. ``sol``/``lmst`` default to
+    the values computed from ``start_utc`` (:func:`marsound.recordings.marstime.mars_time`); the
+    SCLK elements are written only when given (no fixed SCLK ↔ UTC offset exists).
+    ``kind="calibrated"`` describes a float32 WAV as an ``Array_1D`` at ``data_offset_bytes``;
+    ``kind="raw"`` describes the FITS ``SOUND TABLE`` (``SignedMSB2`` with ``value_offset``
+    32768). The file is written atomically.
     """
     from marsound._atomic import write_text_atomic
+    from marsound.recordings.marstime import format_lmst, mars_time, parse_lmst
 
     data_file = Path(data_file)
     lid_kind = "data_calibrated_audio" if kind == "calibrated" else "data_raw_audio"
+    if lmst is None or sol is None:
+        computed = mars_time(start_utc)
+        sol = computed.sol if sol is None else sol
+        lmst = computed.lmst if lmst is None else lmst
+    lmst_sol, lmst_s = parse_lmst(lmst)
+    lmst_full = format_lmst(sol if lmst_sol is None else lmst_sol, lmst_s)
+    lmst_bare = lmst_full.split("M", 1)[1]
     if kind == "calibrated":
         area = f"""    <Array_1D>
       <name>AUDIO</name>
@@ -278,8 +323,15 @@ def write_label(
     </Table_Binary>"""
     else:
         raise FileFormatError(f"unknown label kind {kind!r}; known: calibrated, raw")
+    sclk = ""
+    if sclk_start is not None:
+        sclk += f"\n          <mars2020:spacecraft_clock_start>{escape(sclk_start)}</mars2020:spacecraft_clock_start>"
+    if sclk_stop is not None:
+        sclk += f"\n          <mars2020:spacecraft_clock_stop>{escape(sclk_stop)}</mars2020:spacecraft_clock_stop>"
+    if sclk:
+        sclk += "\n          <mars2020:spacecraft_clock_partition>1</mars2020:spacecraft_clock_partition>"
     text = f"""<?xml version="1.0" encoding="UTF-8"?>
-<Product_Observational xmlns="{PDS_NS}" xmlns:msn="{MSN_NS}" xmlns:msn_surface="{MSN_SURFACE_NS}">
+<Product_Observational xmlns="{PDS_NS}" xmlns:mars2020="{MARS2020_NS}" xmlns:msn_surface="{MSN_SURFACE_NS}">
   <Identification_Area>
     <logical_identifier>urn:nasa:pds:mars2020_supercam:{lid_kind}:{escape(data_file.stem.lower())}</logical_identifier>
     <version_id>{escape(version_id)}</version_id>
@@ -291,12 +343,16 @@ def write_label(
     <Time_Coordinates>
       <start_date_time>{escape(start_utc)}</start_date_time>
       <stop_date_time>{escape(stop_utc)}</stop_date_time>
-      <local_mean_solar_time>{escape(lmst)}</local_mean_solar_time>
+      <local_mean_solar_time>{escape(lmst_bare)}</local_mean_solar_time>
     </Time_Coordinates>
     <Mission_Area>
-      <msn:Mission_Information>
-        <msn:start_sol_number>{int(sol)}</msn:start_sol_number>
-      </msn:Mission_Information>
+      <mars2020:Mars2020_Parameters>
+        <mars2020:Observation_Information>
+          <mars2020:mission_phase_name>Surface Mission</mars2020:mission_phase_name>{sclk}
+          <mars2020:sol_number>{int(sol)}</mars2020:sol_number>
+          <mars2020:start_local_mean_solar_time>{escape(lmst_full)}</mars2020:start_local_mean_solar_time>
+        </mars2020:Observation_Information>
+      </mars2020:Mars2020_Parameters>
       <msn_surface:Surface_Mission_Information>
         <msn_surface:sequence_id>{escape(sequence_id)}</msn_surface:sequence_id>
       </msn_surface:Surface_Mission_Information>
