@@ -7,6 +7,8 @@ Method (an STFT with >= 2 s windows, zero-padded to ~0.1 Hz bins):
 2. Long Hann windows (``window_s``, default 4 s: 0.25 Hz resolution) zero-padded
    ``zero_pad`` times; a spectral peak is a local maximum at least ``threshold_db`` above the
    local noise floor (median over ~4 Hz blocks).
+   The floor is never below the frame's strongest peak - :data:`DYNAMIC_RANGE_DB`, so a pure
+   tone in digital silence gives one line, not its window's leakage skirt.
 3. Each peak is refined by quadratic interpolation of the log-magnitude over its three
    highest bins (Smith & Serra 1987; for a Hann window zero-padded 4x the bias is below
    0.2 % of a padded bin, i.e. < 0.001 Hz here); its level is the interpolated peak, scaled so
@@ -32,6 +34,10 @@ from marsound.errors import InvalidParameterError
 from marsound.recordings.recording import SignalSource
 from marsound.recordings.sources import as_source
 from marsound.recordings.streaming import count_frames, iter_power, lowpass_decimated, make_grid, spectrum_scale
+
+#: Peaks more than this below the strongest peak of their frame are window leakage, not lines [dB].
+DYNAMIC_RANGE_DB = 80.0
+_NEIGHBOUR_CLAMP_DB = 20.0
 
 
 @dataclass(frozen=True)
@@ -97,9 +103,11 @@ def refine_peaks(db: NDArray, k: NDArray[np.intp], rows: NDArray[np.intp]) -> tu
     offset_bins, peak_db : ndarray
         Fractional bin offset in [-0.5, 0.5] and interpolated peak level.
     """
-    a = db[rows, k - 1].astype(np.float64)
     b = db[rows, k].astype(np.float64)
-    c = db[rows, k + 1].astype(np.float64)
+    # a side lobe next to a window zero (digital silence: -300 dB) would bend the parabola
+    # into a huge level; a true peak's neighbours are within a few dB, so clamping changes nothing there
+    a = np.maximum(db[rows, k - 1].astype(np.float64), b - _NEIGHBOUR_CLAMP_DB)
+    c = np.maximum(db[rows, k + 1].astype(np.float64), b - _NEIGHBOUR_CLAMP_DB)
     den = a - 2 * b + c
     with np.errstate(divide="ignore", invalid="ignore"):
         delta = np.where(den < 0, 0.5 * (a - c) / den, 0.0)
@@ -121,6 +129,8 @@ def detect_peaks(
     dp = np.pad(d, ((0, 0), (0, pad)), mode="edge") if pad else d
     floor = np.median(dp.reshape(nf, nblk, block_bins), axis=2)
     floor = np.repeat(floor, block_bins, axis=1)[:, :nb]
+    # in digital silence the block median is the -300 dB clip: leakage skirts would pass as lines
+    floor = np.maximum(floor, d.max(axis=1, keepdims=True) - DYNAMIC_RANGE_DB)
     mid = d[:, 1:-1]
     is_peak = (mid > d[:, :-2]) & (mid >= d[:, 2:]) & (mid - floor[:, 1:-1] > threshold_db)
     rows, cols = np.nonzero(is_peak)
