@@ -179,7 +179,8 @@ def event_bursts(
     """Quiet white background with bursts ``(onset_s, duration_s, kind)``.
 
     ``impact``: exponentially decaying broadband click; ``mechanism``: 500-5000 Hz noise with
-    abrupt on/off; ``gust``: 20-150 Hz noise with abrupt on/off.
+    abrupt on/off; ``gust``: 20-150 Hz noise with 20 ms raised-cosine edges (wind does not
+    stop within a sample: a cut-off step would be a broadband click of its own).
     """
     from scipy.signal import butter, sosfilt
 
@@ -202,6 +203,8 @@ def event_bursts(
         elif kind == "gust":
             seg = sosfilt(butter(4, (20, 150), btype="bandpass", fs=fs, output="sos"), noise)[2000:]
             seg *= burst_rms / seg.std()
+            edge = np.minimum(1.0, np.minimum(np.arange(m), np.arange(m)[::-1]) / (0.02 * fs))
+            seg *= 0.5 - 0.5 * np.cos(np.pi * edge)
         else:
             raise InvalidParameterError(f"unknown event kind {kind!r}; known: impact, mechanism, gust")
         x[a : a + m] += seg
