@@ -31,18 +31,55 @@ def _save(fig, path: Path) -> Path:
     return Path(path)
 
 
+#: Percentiles of the displayed spectrogram that set the bottom and top of its colour scale.
+COLOUR_PERCENTILES = (2.0, 99.7)
+
+
+def colour_limits(
+    db: np.ndarray, frequencies_hz: np.ndarray, percentiles: tuple[float, float] = COLOUR_PERCENTILES
+) -> tuple[float, float]:
+    """Colour-scale limits of a spectrogram drawn on a log-frequency axis, from its data.
+
+    Each row is weighted by the height it takes on the log axis (``log f_{i+1}/f_i``), so the few
+    low-frequency rows that fill most of the picture count as much as they are seen - a plain
+    percentile over the bins is ruled by the thousands of high-frequency bins, which saturates the
+    wind band of a real recording (everything below ~300 Hz one colour).
+    """
+    f = np.asarray(frequencies_hz, dtype=float)
+    d = np.asarray(db, dtype=float)
+    edges = np.r_[f[0] ** 1.5 / f[1] ** 0.5 if f[1] > 0 and f[0] > 0 else f[0], np.sqrt(f[:-1] * f[1:]), f[-1]]
+    w_row = np.log(np.maximum(edges[1:], 1e-12) / np.maximum(edges[:-1], 1e-12))
+    w_row = np.where(np.isfinite(w_row) & (w_row > 0), w_row, 0.0)
+    vals = d.ravel()
+    w = np.repeat(w_row, d.shape[1]) if d.ndim == 2 else w_row
+    ok = np.isfinite(vals) & (w > 0)
+    if not ok.any():
+        return -100.0, 0.0
+    order = np.argsort(vals[ok])
+    v, cw = vals[ok][order], np.cumsum(w[ok][order])
+    cw /= cw[-1]
+    lo, hi = (float(np.interp(p / 100.0, cw, v)) for p in percentiles)
+    if hi - lo < 1.0:  # a flat (e.g. digitally silent) picture still gets a readable scale
+        lo, hi = hi - 60.0, hi + 1.0
+    return lo, hi
+
+
 def plot_spectrogram(
     spec: Spectrogram, tones: Sequence[ToneTrack], events: Sequence[Event], path: str | Path, *, title: str = ""
 ) -> Path:
-    """Spectrogram (dB re 1 unit^2/Hz, log frequency from 20 Hz) with tone tracks and event spans."""
+    """Spectrogram (dB re 1 unit^2/Hz, log frequency) with tone tracks and event spans.
+
+    The colour scale spans the :data:`COLOUR_PERCENTILES` of the picture as drawn
+    (:func:`colour_limits`).
+    """
     plt = _plt()
     fig, ax = plt.subplots(figsize=(11, 5.5))
     f = spec.frequencies_hz
     keep = f >= max(f[1], 10.0)
     db = spec.db()[keep]
-    vmax = float(np.percentile(db, 99.5))
+    vmin, vmax = colour_limits(db, f[keep])
     t = spec.times_s
-    mesh = ax.pcolormesh(t, f[keep], db, shading="nearest", cmap="magma", vmin=vmax - 70, vmax=vmax, rasterized=True)
+    mesh = ax.pcolormesh(t, f[keep], db, shading="nearest", cmap="magma", vmin=vmin, vmax=vmax, rasterized=True)
     ax.set_yscale("log")
     ax.set_ylim(f[keep][0], f[-1])
     for i, tr in enumerate(tones):
