@@ -322,3 +322,50 @@ def spark_sound_speed(
         n_used=n,
         details={"statistical_m_s": stat, "distance_m_s": dist, "distance_uncertainty_m": sd},
     )
+
+
+def shot_picks(
+    recording: Recording,
+    *,
+    window_starts_s: ArrayLike | None = None,
+    trigger_offset_s: float = 0.0,
+    highpass_hz: float = 1000.0,
+    min_snr: float = 5.0,
+) -> list[dict[str, Any]]:
+    """One row per shot window: its true start, the shock pick and the window's level.
+
+    Needs no distance: the pick (steepest rise of the shock, :func:`shock_arrival_index`) is
+    reported from the window start (``arrival_ms``; ``None`` when no shock stands out).
+
+    Parameters
+    ----------
+    recording : Recording
+        With shot windows.
+    window_starts_s : array_like, optional
+        True start time of each window in the product [s] (NaN-gapped products keep them);
+        default the packed start (window start frame / rate).
+    trigger_offset_s, highpass_hz, min_snr
+        See :func:`spark_arrival_times`.
+    """
+    segs = recording.segments()
+    fs = recording.sample_rate_hz
+    starts = (
+        np.array([a / fs for a, _ in segs]) if window_starts_s is None else np.asarray(window_starts_s, dtype=float)
+    )
+    if starts.size != len(segs):
+        raise InvalidParameterError(f"{starts.size} window start times for {len(segs)} windows")
+    arr = spark_arrival_times(recording, trigger_offset_s=trigger_offset_s, highpass_hz=highpass_hz, min_snr=min_snr)
+    x = recording.mono()
+    rows = []
+    for i, ((a, b), t0, t) in enumerate(zip(segs, starts, arr)):
+        w = x[a:b].astype(np.float64)
+        rows.append({
+            "index": i,
+            "start_s": round(float(t0), 6),
+            "duration_s": round((b - a) / fs, 6),
+            "arrival_ms": None if not np.isfinite(t) else round(float(t + trigger_offset_s) * 1e3, 4),
+            "mean": round(float(w.mean()), 3),
+            "rms": round(float(w.std()), 3),
+            "peak_to_peak": round(float(w.max() - w.min()), 3),
+        })  # fmt: skip
+    return rows
