@@ -152,12 +152,14 @@ def _runs(mask: NDArray[np.bool_]) -> list[tuple[int, int]]:
     return list(zip(np.flatnonzero(d == 1).tolist(), np.flatnonzero(d == -1).tolist()))
 
 
-def _moving_mean(x: NDArray[np.float64], n: int) -> NDArray[np.float64]:
+def _moving_mean(x: NDArray[np.floating], n: int) -> NDArray[np.float64]:
+    """Centred moving mean over ``n`` samples (edges: nearest value), as float64."""
+    y = np.asarray(x, dtype=np.float64)
     if n <= 1:
-        return x
+        return y
     from scipy.ndimage import uniform_filter1d
 
-    return uniform_filter1d(x, n, mode="nearest")
+    return np.asarray(uniform_filter1d(y, n, mode="nearest"), dtype=np.float64)
 
 
 def _refine_edges(

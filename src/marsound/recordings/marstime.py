@@ -103,7 +103,7 @@ def parse_utc(utc: str | datetime) -> datetime:
 
 def tai_minus_utc_s(utc: datetime) -> float:
     """Leap-second count TAI − UTC [s] on that UTC date (IAU SOFA table via :func:`erfa.dat`)."""
-    import erfa
+    import erfa  # type: ignore[import-untyped]
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "dubious year" past the table's horizon: the last count holds

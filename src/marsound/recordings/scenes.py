@@ -133,14 +133,15 @@ def event_scene(
     # wind speed: slow wandering + gusts
     rate = 20.0
     tw = np.arange(round(total * rate) + 1) / rate
-    k = np.exp(-0.5 * (np.arange(-15 * rate, 15 * rate + 1) / (5 * rate)) ** 2)
-    wander = np.convolve(rng.standard_normal(tw.size + k.size), k, mode="same")[k.size // 2 : k.size // 2 + tw.size]
+    kernel = np.exp(-0.5 * (np.arange(-15 * rate, 15 * rate + 1) / (5 * rate)) ** 2)
+    nk = kernel.size
+    wander = np.convolve(rng.standard_normal(tw.size + nk), kernel, mode="same")[nk // 2 : nk // 2 + tw.size]
     wander = (wander - wander.mean()) / max(wander.std(), 1e-12)
     u = WIND_SPEEDS_M_S[wind] * np.maximum(0.3, 1 + 0.15 * wander)
     for kind, a, d in zip(kinds, starts, durs):
         if kind == "gust":
-            m = (tw >= a) & (tw < a + d)
-            u[m] *= 1 + rng.uniform(1.0, 1.6) * 0.5 * (1 - np.cos(2 * np.pi * (tw[m] - a) / d))
+            inside = (tw >= a) & (tw < a + d)
+            u[inside] *= 1 + rng.uniform(1.0, 1.6) * 0.5 * (1 - np.cos(2 * np.pi * (tw[inside] - a) / d))
     wind_sos = np.vstack([butter(2, 10.0, btype="highpass", fs=fs, output="sos"),
                           butter(2, 60.0, btype="lowpass", fs=fs, output="sos")])  # fmt: skip
     w = sosfilt(wind_sos, rng.standard_normal(n))
