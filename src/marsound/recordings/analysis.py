@@ -22,7 +22,7 @@ from marsound.recordings.recording import Recording, SignalSource
 from marsound.recordings.report import write_outputs
 from marsound.recordings.sources import AudioFileSource, describe, open_source
 from marsound.recordings.sparks import DEFAULT_TRIGGER_OFFSET_S as DEFAULT_SPARK_TRIGGER_OFFSET_S
-from marsound.recordings.sparks import spark_sound_speed
+from marsound.recordings.sparks import shot_picks, spark_sound_speed
 from marsound.recordings.spectral import spectral_summary
 from marsound.recordings.tones import DEFAULT_FMAX_HZ as DEFAULT_FMAX_TONE_HZ
 from marsound.recordings.tones import track_tones
@@ -76,6 +76,27 @@ def _jsonable(v: Any) -> Any:
     return v
 
 
+def _unit_source(src: Any) -> str:
+    """Where the unit came from: the product's label, an inference from the values, or the format."""
+    meta = getattr(src, "metadata", {})
+    if meta.get("unit_inferred"):
+        return f"inferred: {meta['unit_inferred']}"
+    if meta.get("label_path") or meta.get("product") == "supercam_raw_audio":
+        return "label"
+    return "format default (no label)"
+
+
+def _in_file_time(row: dict[str, Any], src: Any, starts: list[float] | None) -> dict[str, Any]:
+    """An event summary with its times moved from the packed windows to the file's own time."""
+    if starts is None or not isinstance(src, Recording) or src.windows is None:
+        return row
+    fs = src.sample_rate_hz
+    w = src.windows
+    k = int(np.clip(np.searchsorted(w[:, 0], round(row["start_s"] * fs), side="right") - 1, 0, len(w) - 1))
+    shift = starts[k] - w[k, 0] / fs
+    return dict(row, start_s=round(row["start_s"] + shift, 6), end_s=round(row["end_s"] + shift, 6), window=k)
+
+
 def analyze_file(
     path: str | Path,
     *,
@@ -121,22 +142,33 @@ def analyze_file(
     except InvalidParameterError as exc:
         events = []
         notes.append(f"event detection skipped: {exc}")
+    meta = getattr(src, "metadata", {})
+    starts = meta.get("window_start_s")
     summary: dict[str, Any] = {
         "source_path": str(path),
         "sample_rate_hz": fs,
-        "duration_s": info["duration_s"],
+        "duration_s": float(meta.get("duration_file_s", info["duration_s"])),
         "n_frames": info["n_frames"],
         "n_windows": info["n_windows"],
         "unit": info["unit"],
+        "unit_source": _unit_source(src),
         "level_reference": f"dB re 1 {info['unit']}^2 (mean square)",
         "tones": [t.summary() for t in tones],
-        "events": [e.summary() for e in events],
+        "events": [_in_file_time(e.summary(), src, starts) for e in events],
         "band_levels_db": {
             f"{lo:g}-{hi:g} Hz": round(float(10 * np.log10(np.mean(10 ** (spec.band_levels.levels_db[:, j] / 10)))), 2)
             for j, (lo, hi) in enumerate(spec.band_levels.bands_hz)
         },
         "metadata": _jsonable({k: v for k, v in info["metadata"].items()}),
     }
+    if starts is not None:
+        summary["analysed_duration_s"] = info["duration_s"]
+        summary["time_axis"] = "event times in the file; figures show the shot windows back to back"
+    if isinstance(src, Recording) and src.windows is not None:
+        try:
+            summary["shots"] = shot_picks(src, window_starts_s=starts, trigger_offset_s=spark_trigger_offset_s)
+        except InvalidParameterError as exc:
+            notes.append(f"shot picks skipped: {exc}")
     radial = envelope = None
     if tones:
         main = tones[0]

@@ -330,7 +330,7 @@ def detect_events(
             while end > seed + 1 and act[end - 1] <= off_db:  # the hold's tail is not the burst
                 end -= 1
             seg = (ra + start, ra + end)
-            if bursts and t[seg[0]] - t[bursts[-1][1] - 1] - dt < min_gap_s and bursts[-1][1] >= ra:
+            if bursts and t[seg[0]] - t[bursts[-1][1] - 1] - dt < min_gap_s and bursts[-1][0] >= ra:
                 bursts[-1] = (bursts[-1][0], seg[1])
             else:
                 bursts.append(seg)
@@ -361,7 +361,7 @@ def detect_events(
                 if w[a:b].max() <= gust_on_db:
                     continue
                 seg = (ra + a, ra + b)
-                if gusts and tg[seg[0]] - tg[gusts[-1][1] - 1] < gust_merge_s and gusts[-1][1] >= ra:
+                if gusts and tg[seg[0]] - tg[gusts[-1][1] - 1] < gust_merge_s and gusts[-1][0] >= ra:
                     gusts[-1] = (gusts[-1][0], seg[1])
                 else:
                     gusts.append(seg)

@@ -176,9 +176,71 @@ def open_source(
         from marsound.recordings.supercam_fits import read_supercam_fits
 
         return read_supercam_fits(path, label=lab_path)
+    lab = None
+    if lab_path is not None:
+        from marsound.recordings.pds4 import parse_label
+
+        lab = parse_label(lab_path)  # parse first: a hostile label is refused before the data is touched
+    if nonfinite == "error":
+        gapped = open_gapped(path, label=lab)
+        if gapped is not None:
+            return gapped
     if lab_path is None:
         return AudioFileSource(path, nonfinite=nonfinite)
     return open_supercam_wav(path, label=lab_path, nonfinite=nonfinite)
+
+
+def open_gapped(path: str | Path, *, label: Any = None) -> Recording | None:
+    """A NaN-gapped float product as a :class:`Recording` with one window per finite run, else ``None``.
+
+    Real SuperCam LIBS WAVs put each shot window at its true time and fill the gaps with NaN
+    (:mod:`~marsound.recordings.gaps`). A float sound file is scanned once, block by block; if it
+    holds NaN, its finite runs are packed into a Recording whose ``windows`` are the runs and
+    whose ``metadata["window_start_s"]`` keeps each window's true start in the file. The unit is
+    the label's; without a label, integer-valued data in the 12-bit range is called ``"count"``
+    (``metadata["unit_inferred"]`` says so), else ``"FS"``. A repaired outlier first sample is
+    listed in ``metadata["repaired_first_sample_windows"]``. Returns ``None`` for a file without NaN
+    (streamed as usual), an integer-PCM file or a video soundtrack.
+
+    Raises
+    ------
+    FileFormatError
+        All or nearly all NaN, or an infinite sample.
+    """
+    from marsound.recordings.gaps import gap_windows, infer_unit, load_gapped, scan_finite_runs
+
+    reader = AudioReader(path, nonfinite="allow", what="recording")
+    info = reader.info
+    if info.is_video or info.subtype.upper() not in ("FLOAT", "DOUBLE"):
+        return None
+    name = info.path.name
+    runs, n = scan_finite_runs(reader.blocks(mono=True), name=name)
+    if len(runs) == 1 and runs[0, 0] == 0 and runs[0, 1] == n:
+        return None
+    layout = gap_windows(runs, n, name=name)
+    samples, repaired = load_gapped(reader.blocks(mono=True), layout)
+    fs = info.sample_rate_hz
+    meta: dict[str, Any] = {"format": f"{info.format}/{info.subtype}", "product": "nan_gapped_windows"}
+    unit = None
+    if label is not None:
+        from marsound.recordings.pds4 import check_label_matches
+
+        check_label_matches(label, info.path, n, fs)
+        meta.update(label.as_metadata())
+        unit = label.unit
+    if unit is None:
+        unit = infer_unit(samples)
+        if unit is not None:
+            meta["unit_inferred"] = "integer-valued samples within 0-4095: 12-bit ADC counts (no label unit)"
+    meta.update(
+        window_start_s=[float(a) / fs for a in layout.runs[:, 0]],
+        n_frames_file=int(n),
+        duration_file_s=n / fs,
+        nan_fraction=round(1.0 - layout.n_finite / n, 6),
+        repaired_first_sample_windows=repaired,
+        dropped_short_runs=layout.n_dropped_runs,
+    )
+    return Recording(samples, fs, unit=unit or "FS", metadata=meta, source_path=info.path, windows=layout.windows)
 
 
 def open_supercam_wav(
