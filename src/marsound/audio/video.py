@@ -75,3 +75,50 @@ def open_video(path: str | Path, *, what: str = "input") -> tuple[AudioInfo, NDA
 def probe_video(path: str | Path, *, what: str = "input") -> AudioInfo:
     """Header-like facts of a video's soundtrack (decodes it once to count the frames exactly)."""
     return open_video(path, what=what)[0]
+
+
+def container_metadata(path: str | Path, *, what: str = "input") -> dict[str, object]:
+    """The container's own facts, without decoding: format, duration, codecs, creation time.
+
+    Keys: ``container`` (e.g. ``"MP4"``), ``container_duration_s`` (or None), ``audio_codec``,
+    ``audio_channels``, ``video_codec`` (None without a video stream), ``video_size`` (``"WxH"``),
+    ``video_frame_rate_hz``, ``creation_time`` (ISO 8601 as the container writes it, or None).
+
+    Raises
+    ------
+    FileFormatError
+        Not a readable container.
+    """
+    import av
+
+    p = Path(path)
+    try:
+        container = av.open(str(p))
+    except (av.FFmpegError, OSError, ValueError) as exc:
+        raise FileFormatError(f"cannot read {what} {p} as a video container: {exc}") from None
+    try:
+        names = str(container.format.name).split(",")  # FFmpeg's demuxer: "mov,mp4,m4a,3gp,3g2,mj2"
+        suffix = p.suffix.lower().lstrip(".")
+        out: dict[str, object] = {
+            "container": (suffix if suffix in names else names[0]).upper(),
+            "container_duration_s": None if container.duration is None else container.duration / 1_000_000,
+            "audio_codec": None, "audio_channels": None, "video_codec": None, "video_size": None,
+            "video_frame_rate_hz": None,
+        }  # fmt: skip
+        created = container.metadata.get("creation_time")
+        if container.streams.audio:
+            a = container.streams.audio[0]
+            out["audio_codec"] = str(a.codec_context.name)
+            out["audio_channels"] = int(a.codec_context.channels or 0)
+            created = created or a.metadata.get("creation_time")
+        if container.streams.video:
+            v = container.streams.video[0]
+            out["video_codec"] = str(v.codec_context.name)
+            out["video_size"] = f"{v.codec_context.width}x{v.codec_context.height}"
+            rate = v.average_rate or v.base_rate
+            out["video_frame_rate_hz"] = None if rate is None else float(rate)
+            created = created or v.metadata.get("creation_time")
+        out["creation_time"] = created
+    finally:
+        container.close()
+    return out

@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from marsound._validate import non_negative_finite, positive_finite
-from marsound.audio import DEFAULT_BLOCK_FRAMES, AudioReader, NonFinitePolicy, check_regular_file
+from marsound.audio import DEFAULT_BLOCK_FRAMES, VIDEO_SUFFIXES, AudioReader, NonFinitePolicy, check_regular_file
 from marsound.errors import FileFormatError, InvalidParameterError
 from marsound.recordings.recording import Recording, SignalSource, default_channels
 
@@ -66,6 +66,10 @@ class AudioFileSource:
         self.unit = unit
         self.format = f"{info.format}/{info.subtype}"
         self.metadata: dict[str, Any] = {"format": self.format, **dict(metadata or {})}
+        if info.is_video:
+            from marsound.audio.video import container_metadata
+
+            self.metadata.update({k: v for k, v in container_metadata(info.path).items() if v is not None})
 
     @property
     def sample_rate_hz(self) -> float:
@@ -132,7 +136,7 @@ def as_source(obj: Any, sample_rate_hz: float | None = None) -> SignalSource:
 
 FITS_SUFFIXES = (".fits", ".fit", ".fts")
 AUDIO_SUFFIXES = (".wav", ".wave", ".flac", ".ogg", ".oga", ".mp3", ".aif", ".aiff", ".au", ".caf", ".w64")
-PRODUCT_SUFFIXES = FITS_SUFFIXES + AUDIO_SUFFIXES
+PRODUCT_SUFFIXES = FITS_SUFFIXES + AUDIO_SUFFIXES + VIDEO_SUFFIXES
 
 
 def _label_for(path: Path, label: str | Path | None, auto_label: bool) -> Path | None:
