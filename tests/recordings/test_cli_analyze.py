@@ -38,7 +38,7 @@ def test_single_file_json_contract_and_outputs(tmp_path, capsys):
     assert any(e["kind"] == "impact" and abs(e["start_s"] - 6.0) < 0.05 for e in s["events"])
     assert all(set(e) >= {"start_s", "end_s", "kind"} for e in s["events"])
     assert s["unit"] == "Pa" and s["metadata"]["sol"] == 12 and s["metadata"]["product_version"] == "p02"
-    for f in ("summary.json", "index.html", "spectrogram.png", "psd.png", "tracks.png", "audio.wav"):
+    for f in ("summary.json", "index.html", "spectrogram.png", "psd.png", "tracks.png", "audio.ogg"):
         assert (out / f).stat().st_size > 0
     html = (out / "index.html").read_text()
     assert "<audio controls" in html and 'src="spectrogram.png"' in html

@@ -12,13 +12,14 @@ from marsound.recordings.analysis import DEFAULT_SPARK_TRIGGER_OFFSET_S
 
 DEFAULT_OUT = Path("marsound-output")
 
-HELP = """Analyse Mars microphone recordings: SuperCam raw FITS, calibrated WAV + PDS4 label, or any
-audio file soundfile reads.
+HELP = """Analyse Mars microphone recordings: SuperCam raw FITS, calibrated WAV + PDS4 label (NaN-gapped
+LIBS WAVs: one window per shot), any audio file soundfile reads, or a video's soundtrack
+(MP4/MOV/MKV/WebM).
 
 Writes into -o DIR: summary.json, spectrogram.png (tones and events marked), psd.png,
 tracks.png (tone frequencies, Doppler radial speed, tone envelope with amplitude nulls),
-wind.png (with --wind-reference), audio.wav (peak-normalised 16-bit copy) and index.html
-(figures with an audio player).
+wind.png (with --wind-reference), audio.ogg (peak-normalised Ogg/Vorbis listening copy,
+at most the first 10 minutes) and index.html (figures with an audio player).
 
 --json prints the summary: sample_rate_hz, duration_s, tones (frequency_hz, level_db,
 start_s, end_s), events (start_s, end_s, kind) and, with --spark-distance-m,

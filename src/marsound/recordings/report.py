@@ -13,21 +13,45 @@ import numpy as np
 from marsound._atomic import write_text_atomic
 from marsound.audio import AudioWriter
 
+LISTENING_MAX_S = 600.0
+"""Longest listening copy in a report [s]: longer products get their first 10 minutes."""
+LISTENING_NAME = "audio.ogg"
+"""The report's listening copy: Ogg/Vorbis (any sample rate; ~10x smaller than 16-bit PCM)."""
 
-def write_playable_wav(source: Any, path: Path) -> Path:
-    """16-bit PCM copy of a source, peak-normalised to 0.9, streamed (for the HTML audio player)."""
+
+def _mono_blocks(source: Any, stop: int) -> Any:
+    """Mono blocks of the source's segments up to frame ``stop``, DC removed per segment (counts sit at ~1,880)."""
+    for a, b in source.segments():
+        if a >= stop:
+            break
+        blocks = list(source.iter_mono(a, min(b, stop))) if b - a <= (1 << 20) else None
+        if blocks is None:  # a long continuous record: stream it, no DC removal needed for listening
+            yield from source.iter_mono(a, min(b, stop))
+            continue
+        seg = np.concatenate(blocks) if blocks else np.zeros(0, np.float32)
+        yield (seg - np.float32(seg.mean())) if seg.size else seg
+
+
+def write_listening_copy(source: Any, path: Path, *, max_s: float = LISTENING_MAX_S) -> tuple[Path, float]:
+    """A compressed, peak-normalised (0.9) mono copy for the page's player, at most ``max_s`` long.
+
+    Streamed twice (peak, then encode), so its memory does not grow with the product; the format
+    follows the suffix (``.ogg``: Vorbis). Returns the path and the duration written [s].
+    """
+    fs = source.sample_rate_hz
+    stop = min(source.n_frames, round(max_s * fs))
     peak = 0.0
-    for blk in source.iter_mono():
+    for blk in _mono_blocks(source, stop):
         if blk.size:
             peak = max(peak, float(np.abs(blk).max()))
     gain = 0.9 / peak if peak > 0 else 1.0
-    with AudioWriter(path, source.sample_rate_hz, 1, gain=gain, subtype="PCM_16") as out:
-        for blk in source.iter_mono():
+    with AudioWriter(path, fs, 1, gain=gain) as out:
+        for blk in _mono_blocks(source, stop):
             out.write(blk)
-    return path
+    return path, out.frames / fs
 
 
-def _html(summary: dict[str, Any], figures: dict[str, str], audio: str | None) -> str:
+def _html(summary: dict[str, Any], figures: dict[str, str], audio: str | None, audio_s: float = 0.0) -> str:
     def row(k: str, v: Any) -> str:
         return f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>"
 
@@ -57,7 +81,7 @@ def _html(summary: dict[str, Any], figures: dict[str, str], audio: str | None) -
 <style>body{{font-family:sans-serif;max-width:1150px;margin:1em auto}}img{{max-width:100%}}
 table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:2px 6px;text-align:left}}</style></head>
 <body><h1>{title}</h1>
-<p>Playback (peak-normalised 16-bit copy): {player}</p>
+<p>Playback ({html.escape(_listening_note(summary, audio_s))}): {player}</p>
 <table>{rows}</table>
 <h2>Tones</h2><table><tr><th>frequency [Hz]</th><th>level [dB]</th><th>start [s]</th><th>end [s]</th></tr>
 {tones}</table>
@@ -68,6 +92,16 @@ table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:2px 6px;te
 <p><a href="summary.json">summary.json</a></p>
 </body></html>
 """
+
+
+def _listening_note(summary: dict[str, Any], audio_s: float) -> str:
+    whole = float(summary.get("analysed_duration_s", summary.get("duration_s", 0.0)))
+    what = "peak-normalised Ogg/Vorbis copy"
+    if audio_s and audio_s < whole - 1e-3:
+        what += f", first {audio_s:g} s of {whole:g} s"
+    if summary.get("n_windows", 1) > 1:
+        what += ", shot windows back to back"
+    return what
 
 
 def write_outputs(
@@ -88,12 +122,14 @@ def write_outputs(
         wind_t, wind_u, ref_t, ref_u = wind
         figures["wind"] = plot.plot_wind(wind_t, wind_u, ref_t, ref_u, out / "wind.png").name
     audio = None
+    audio_s = 0.0
     if write_audio:
-        audio = write_playable_wav(src, out / "audio.wav").name
+        audio_path, audio_s = write_listening_copy(src, out / LISTENING_NAME)
+        audio = audio_path.name
     files = {**figures, "summary": "summary.json", "html": "index.html"}
     if audio:
         files["audio"] = audio
     summary = dict(summary, outputs=files)
     write_text_atomic(out / "summary.json", json.dumps(summary, indent=2))
-    write_text_atomic(out / "index.html", _html(summary, figures, audio))
+    write_text_atomic(out / "index.html", _html(summary, figures, audio, audio_s))
     return files
