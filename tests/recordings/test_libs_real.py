@@ -45,7 +45,9 @@ def test_excerpt_windows_true_starts_and_counts():
     assert rec.unit == "count" and "12-bit" in rec.metadata["unit_inferred"]
     assert rec.metadata["repaired_first_sample_windows"] == [0]  # the file's first sample (1,774) is an outlier
     x = rec.mono()
-    assert np.isfinite(x).all() and 1_400 < x.min() and x.max() < 2_300 and abs(x[0] - 1871) < 1
+    dc = np.asarray(rec.metadata["dc_offset_counts"])  # each window's ADC offset removed and kept
+    assert np.all(np.abs(dc - 1888) < 5) and abs(x[0] + dc[0] - 1871) < 1
+    assert np.isfinite(x).all() and -450 < x.min() and x.max() < 400
 
 
 def test_excerpt_analyze_json(tmp_path, capsys):

@@ -202,7 +202,8 @@ def open_gapped(path: str | Path, *, label: Any = None) -> Recording | None:
     holds NaN, its finite runs are packed into a Recording whose ``windows`` are the runs and
     whose ``metadata["window_start_s"]`` keeps each window's true start in the file. The unit is
     the label's; without a label, integer-valued data in the 12-bit range is called ``"count"``
-    (``metadata["unit_inferred"]`` says so), else ``"FS"``. A repaired outlier first sample is
+    (``metadata["unit_inferred"]`` says so), else ``"FS"``; counts get each window's ADC offset
+    removed (kept in ``metadata["dc_offset_counts"]``, as for raw FITS products). A repaired outlier first sample is
     listed in ``metadata["repaired_first_sample_windows"]``. Returns ``None`` for a file without NaN
     (streamed as usual), an integer-PCM file or a video soundtrack.
 
@@ -236,6 +237,11 @@ def open_gapped(path: str | Path, *, label: Any = None) -> Recording | None:
         unit = infer_unit(samples)
         if unit is not None:
             meta["unit_inferred"] = "integer-valued samples within 0-4095: 12-bit ADC counts (no label unit)"
+    if unit == "count":  # as the FITS reader does: each window's ADC offset (~1,880) removed and kept
+        dc = [float(samples[a:b].mean(dtype=np.float64)) for a, b in layout.windows]
+        for (a, b), d in zip(layout.windows, dc):
+            samples[a:b] -= np.float32(d)
+        meta["dc_offset_counts"] = dc
     meta.update(
         window_start_s=[float(a) / fs for a in layout.runs[:, 0]],
         n_frames_file=int(n),

@@ -356,6 +356,7 @@ def shot_picks(
         raise InvalidParameterError(f"{starts.size} window start times for {len(segs)} windows")
     arr = spark_arrival_times(recording, trigger_offset_s=trigger_offset_s, highpass_hz=highpass_hz, min_snr=min_snr)
     x = recording.mono()
+    dc = recording.metadata.get("dc_offset_counts")
     rows = []
     for i, ((a, b), t0, t) in enumerate(zip(segs, starts, arr)):
         w = x[a:b].astype(np.float64)
@@ -364,7 +365,7 @@ def shot_picks(
             "start_s": round(float(t0), 6),
             "duration_s": round((b - a) / fs, 6),
             "arrival_ms": None if not np.isfinite(t) else round(float(t + trigger_offset_s) * 1e3, 4),
-            "mean": round(float(w.mean()), 3),
+            "mean": round(float(w.mean() + (dc[i] if dc is not None and len(dc) == len(segs) else 0.0)), 3),
             "rms": round(float(w.std()), 3),
             "peak_to_peak": round(float(w.max() - w.min()), 3),
         })  # fmt: skip
