@@ -49,6 +49,7 @@ from marsound.recordings.streaming import count_frames, density_scale, iter_powe
 EVENT_KINDS = ("impact", "gust", "mechanism")
 #: Upper edge of the wind bands [Hz].
 WIND_BAND_HZ = 200.0
+_WIND_BLOCK_FRAMES = 4096
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def octave_band_edges(sample_rate_hz: float, lowest_hz: float = 20.0) -> NDArray
 
 def frame_band_levels(
     src: SignalSource, frame_s: float
-) -> tuple[NDArray[np.float64], float, NDArray[np.float64], NDArray[np.float64]]:
+) -> tuple[NDArray[np.float64], float, NDArray[np.float32], NDArray[np.float64]]:
     """Per-frame band powers of a source.
 
     Returns
@@ -94,8 +95,8 @@ def frame_band_levels(
         Frame centre times [s].
     hop_s : float
         Frame step [s] (the window is twice as long).
-    power : ndarray (frames, bands)
-        Mean-square power per band [unit^2].
+    power : ndarray (frames, bands), float32
+        Mean-square power per band [unit^2] (float32: an hour at 10 ms is 360,000 frames).
     edges_hz : ndarray (bands + 1,)
         Band edges.
     """
@@ -118,15 +119,15 @@ def frame_band_levels(
     for t, p in iter_power(src, grid, chunk_frames=1024):
         ts.append(t)
         pw.append((p * scale) @ masks)
-    return np.concatenate(ts), hop / fs, np.concatenate(pw).astype(np.float64), edges
+    return np.concatenate(ts), hop / fs, np.concatenate(pw), edges
 
 
 def band_background_db(
-    level_db: NDArray[np.float64], times_s: NDArray[np.float64], block_s: float, percentile: float
-) -> NDArray[np.float64]:
+    level_db: NDArray[np.floating], times_s: NDArray[np.float64], block_s: float, percentile: float
+) -> NDArray[np.float32]:
     """Slowly varying background of each column: block percentiles, median of 3 blocks, interpolated."""
     if times_s.size == 0:
-        return level_db.copy()
+        return np.asarray(level_db, dtype=np.float32).copy()
     t0 = times_s[0]
     idx = np.floor((times_s - t0) / block_s).astype(np.int64)
     nblk = int(idx[-1]) + 1
@@ -143,7 +144,10 @@ def band_background_db(
     if vals.shape[0] >= 3:
         padded = np.vstack([vals[1:2], vals, vals[-2:-1]])  # reflected: an edge block filled by a burst is outvoted
         vals = np.min(np.stack([padded[:-2], padded[1:-1], padded[2:]]), axis=0)
-    return np.stack([np.interp(times_s, centres, vals[:, j]) for j in range(vals.shape[1])], axis=1)
+    out = np.empty(level_db.shape, dtype=np.float32)
+    for j in range(vals.shape[1]):
+        out[:, j] = np.interp(times_s, centres, vals[:, j])
+    return out
 
 
 def _runs(mask: NDArray[np.bool_]) -> list[tuple[int, int]]:
@@ -211,7 +215,9 @@ def wind_activity(
     f = grid.frequencies_hz
     sel = (f >= 20.0) & (f <= WIND_BAND_HZ)
     ts, pw = [], []
-    for tt, p in iter_power(dec, grid, chunk_frames=1024):
+    # small blocks: each decimated frame costs q input samples (q = 50 at 25 kHz), so the default
+    # block would pull 13 M input samples (and their float64 filter output) at once
+    for tt, p in iter_power(dec, grid, chunk_frames=1024, block_frames=_WIND_BLOCK_FRAMES):
         ts.append(tt)
         pw.append(p[:, sel].astype(np.float64))
     t = np.concatenate(ts)
