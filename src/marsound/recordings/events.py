@@ -28,8 +28,8 @@ Method - band-wise whitened activity, two detectors (one per kind of sound):
 
 Tuned on :func:`marsound.recordings.scenes.event_scene` seeds 0-4 (all three wind strengths);
 ``benchmarks/bench_events.py`` scores it on other seeds against the previous detector.
-Coarse classes follow reference ``mars-audio-data.md`` §6.5-6.6 (grain impacts and sparks are
-short, driving/arm/pump bursts long and broadband, wind low-frequency).
+Coarse classes: grain impacts, clicks and laser sparks are short; driving, arm/mast motors and
+pumps make long broadband bursts; wind is low-frequency.
 """
 
 from __future__ import annotations

@@ -2,10 +2,11 @@
 
 Real SuperCam LIBS WAVs (100 kHz) put each ~60 ms shot window (6,000 samples) at its true time
 on the 3 Hz laser grid and fill the gaps between windows with NaN; their values are 12-bit
-ADC counts, and the first sample of a file can be an isolated outlier (reference
-``mars-audio-data.md``, "Corrections" 1; Mimoun et al. 2023, Space Sci. Rev. 219:84 for the
-microphone's 12-bit ADC). This module turns such a stream into packed finite samples plus one
-``[start, stop)`` window per finite run, keeping each window's true start in the file:
+ADC counts, and the first sample of a file can be an isolated outlier (as in the real sol-51
+LIBS WAV shipped in ``tests/data``; the microphone and its 12-bit ADC: Mimoun et al. 2023, "The
+Mars Microphone onboard SuperCam", Space Sci. Rev. 219, doi:10.1007/s11214-022-00945-9). This
+module turns such a stream into packed finite samples plus one ``[start, stop)`` window per finite
+run, keeping each window's true start in the file:
 
 * :func:`scan_finite_runs` streams a file's blocks and returns the finite runs (O(runs) memory);
 * :func:`gap_windows` validates them (all-NaN, nearly-all-NaN, inf) and gives the packed layout;
