@@ -1,14 +1,14 @@
 """Real SuperCam LIBS WAV (sol 51): NaN-gapped shot windows, counts, arrival picks, sound speed.
 
-The shipped excerpt (``tests/data``, 3 windows, provenance in its README) always runs; the whole file
-(3.9 MB, not shipped) is read from ``shared/data/real/`` beside or above the checkout, or from
-``$MARSOUND_REAL_DATA``, and those tests skip with the reason when it is absent.
+The shipped excerpt (``tests/data``, 3 windows, provenance in its README) and the whole file (shipped
+xz-compressed, 86 kB for 3.9 MB, unpacked once per session and checked against its sha256) always run.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-import os
+import lzma
 from pathlib import Path
 
 import numpy as np
@@ -25,17 +25,18 @@ EXCERPT = Path(__file__).parents[1] / "data" / "supercam_libs_sol0051_excerpt.wa
 REAL_NAME = "supercam_libs_sol0051.wav"
 
 
-def _whole_file() -> Path | None:
-    env = os.environ.get("MARSOUND_REAL_DATA")
-    cands = [Path(env) / REAL_NAME] if env else []
-    cands += [p / "shared" / "data" / "real" / REAL_NAME for p in Path(__file__).resolve().parents]
-    return next((c for c in cands if c.is_file()), None)
+WHOLE_XZ = Path(__file__).parents[1] / "data" / f"{REAL_NAME}.xz"
+WHOLE_SHA256 = "68a7291d9cafc0abea7d783fbaeab3764fd107940884d6a97b93a6da15999782"
 
 
-WHOLE = _whole_file()
-needs_whole = pytest.mark.skipif(
-    WHOLE is None, reason=f"{REAL_NAME} not found in shared/data/real/ above the checkout nor in $MARSOUND_REAL_DATA"
-)
+@pytest.fixture(scope="module")
+def whole(tmp_path_factory) -> Path:
+    """The whole real file, unpacked from the shipped ``.xz`` and checked byte for byte."""
+    data = lzma.decompress(WHOLE_XZ.read_bytes())
+    assert hashlib.sha256(data).hexdigest() == WHOLE_SHA256
+    path = tmp_path_factory.mktemp("real") / REAL_NAME
+    path.write_bytes(data)
+    return path
 
 
 def test_excerpt_windows_true_starts_and_counts():
@@ -63,13 +64,12 @@ def test_excerpt_analyze_json(tmp_path, capsys):
     assert all(0 <= e["start_s"] - r["start_s"] < 0.02 for e, r in zip(impacts, s["shots"]))
 
 
-@needs_whole
-def test_whole_file_29_windows_stable_picks_and_speed():
-    rec = open_source(WHOLE)
+def test_whole_file_29_windows_stable_picks_and_speed(whole):
+    rec = open_source(whole)
     assert rec.n_windows == 29
     starts = np.asarray(rec.metadata["window_start_s"])
     np.testing.assert_allclose(np.diff(starts), 0.333, atol=1e-9)
-    s = analyze_file(WHOLE, spark_distance_m=2.5)
+    s = analyze_file(whole, spark_distance_m=2.5)
     picks = np.array([r["arrival_ms"] for r in s["shots"]])
     assert picks.size == 29 and np.isfinite(picks).all()
     assert np.std(picks) < 0.1 and np.subtract(*np.percentile(picks, [75, 25])) < 0.1  # ms
