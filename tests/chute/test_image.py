@@ -140,9 +140,10 @@ def _gore_samples(truth, red, white, seed=0):
 
 def _classify(bgr, columns=None):
     """classify_gores on BGR samples, with the chroma and log brightness read_canopy uses."""
-    from marsound.chute.image import _chroma, classify_gores
+    from marsound.chute.gores import classify_gores
+    from marsound.chute.polar import chroma
 
-    return classify_gores(_chroma(bgr), np.log(bgr.sum(-1) + 3.0), columns=columns)
+    return classify_gores(chroma(bgr), np.log(bgr.sum(-1) + 3.0), columns=columns)
 
 
 def test_classify_gores_asymmetric_evidence():
@@ -189,7 +190,7 @@ def test_classify_gores_red_specks_between_white_gores_mean_red():
 
 
 def test_sky_mask_does_not_depend_on_opencv_random_state(canopy_png):
-    from marsound.chute.image import foreground_mask
+    from marsound.chute.canopy import foreground_mask
 
     img = _graded_sky(canopy_png)
     small = cv2.resize(img, (320, 320), interpolation=cv2.INTER_AREA)
@@ -246,7 +247,8 @@ def test_centre_search_recovers_a_misplaced_centre(canopy_png):
     """A frame whose centre is off by a tenth of the radius (as a misfitted gap ellipse leaves
     it under a steep view) smears the gore phase; the grid search finds the centre again."""
     from marsound.chute.geometry import centred_frame
-    from marsound.chute.image import _search_centre, find_canopy
+    from marsound.chute.canopy import find_canopy
+    from marsound.chute.centre import search_centre
 
     h = tilt_homography(640, 30, 40)
     img = cv2.warpPerspective(canopy_png, h, (640, 640), borderValue=SKY_BGR)
@@ -254,6 +256,6 @@ def test_centre_search_recovers_a_misplaced_centre(canopy_png):
     r = frame.rim.mean_radius
     wrong = centred_frame(frame.rim, tuple(frame.to_image(np.array([[0.07, -0.07]]))[0]), frame.inner)
     assert wrong is not None
-    found = _search_centre(img, wrong, 1.0 / scale)
+    found = search_centre(img, wrong, 1.0 / scale)
     assert found is not None
     assert np.hypot(*np.subtract(found.centre_px, frame.centre_px)) < 0.01 * r

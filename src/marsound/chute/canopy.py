@@ -1,0 +1,307 @@
+"""Find the canopy in an image: sky model, rim, gap and band ellipses, the canopy frame.
+
+Steps (reference ``parachute-code.md`` §4.1-§4.2):
+
+1. **Canopy mask**: pixels far (CIELAB) from the colours of the image border (the sky), the
+   largest blob with holes filled; its outline gives the rim ellipse (robust fit rejecting
+   occluders and lines). Red fabric outside that outline means white gores were lost to the
+   sky: the convex hull of object and red pixels gives the rim instead.
+2. **Band**: a ring of foreground just outside the outline is the band beyond the gap.
+3. **Perspective**: the see-through gap gives a second, concentric ellipse; the pencil of the
+   two conics gives the projected centre and the vanishing line, hence a homography from the
+   canopy plane to the image (:mod:`marsound.chute.geometry`). Without a usable gap the rim
+   alone gives an affine frame.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from marsound.chute.geometry import CanopyFrame, Ellipse, affine_frame, fit_ellipse_robust, projective_frame
+from marsound.chute.polar import polar_mask, polar_points, sample
+from marsound.errors import MarsoundError
+
+DETECT_MAX_SIDE = 512
+"""Longest side of the image the canopy is found in (pixels); the gores are read at full size."""
+GAP_RATIO = (0.76, 0.95)
+"""Accepted size of the gap's inner edge relative to the rim: 0.80 on Perseverance's canopy,
+up to 0.86 in public renderers, ±0.03 for a dome-like radial warp; a smaller fit is a ring
+seam inside the disk (white fabric lost to a sky of the same colour)."""
+SKY_BORDER_FRACTION = 0.012
+"""Width of the image border that models the sky, as a fraction of the shorter side."""
+SKY_CLUSTERS = 3
+"""k-means colour clusters of the border (a sky gradient, a vignetted corner, a bright limb)."""
+SKY_MIN_SUPPORT = 0.1
+"""A border cluster with less support is the canopy (or an occluder) touching the border, not sky."""
+MIN_SKY_DISTANCE = 12.0
+"""Smallest CIELAB distance from every sky colour that counts as foreground (ΔE ~ 12: clearly
+visible); the Otsu threshold of the distance image is used when larger, at :data:`OTSU_SHARE`."""
+OTSU_SHARE = 0.6
+"""Share of the Otsu distance threshold used: Otsu splits sky from the brightest fabric and
+would drop whites close to the sky."""
+SKY_SPREAD_FACTOR = 3.0
+"""Foreground must lie this many times the border's own 90th-percentile spread from the sky."""
+RED_A_MARGIN = 12.0
+"""A pixel is red fabric when its CIELAB a* exceeds the border's 99th percentile by this much."""
+MIN_CANOPY_AREA = 0.01
+"""Smallest canopy blob, as a fraction of the detection image."""
+MIN_RIM_INLIERS = 0.4
+"""Share of the outline the rim ellipse must fit (the rest: bridle, lines, occluders)."""
+MIN_AXIS_RATIO = 0.25
+"""Flattest rim accepted (minor / major axis; 0.25 is a 75° tilt)."""
+MIN_RIM_AXIS_PX = 24
+"""Smallest minor axis (detection pixels) with gores wide enough to read."""
+RED_OUTSIDE_RIM = 1.06
+"""Normalised radius beyond which red pixels lie outside the outline found."""
+RED_OUTSIDE_SHARE = 0.03
+"""Share of red pixels outside the outline that means white gores were lost to the sky."""
+
+
+class NoCanopyError(MarsoundError):
+    """The image holds no readable parachute canopy."""
+
+
+def resize_max(img: NDArray, max_side: int) -> tuple[NDArray, float]:
+    import cv2
+
+    h, w = img.shape[:2]
+    s = min(1.0, max_side / max(h, w))
+    if s >= 1.0:
+        return img, 1.0
+    return cv2.resize(img, (round(w * s), round(h * s)), interpolation=cv2.INTER_AREA), s
+
+
+def foreground_mask(small_bgr: NDArray[np.uint8]) -> tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.float32]]:
+    """Pixels whose colour differs from the image border's (the sky), the red ones among them,
+    and every pixel's CIELAB distance to the nearest sky colour.
+
+    Red pixels (CIELAB a* well above any border colour's) are found even where white fabric
+    is too close to the sky to separate: they anchor the outline of a canopy whose white
+    gores fade into the background.
+    """
+    import cv2
+
+    lab = cv2.cvtColor(cv2.GaussianBlur(small_bgr, (3, 3), 0).astype(np.float32) / 255.0, cv2.COLOR_BGR2Lab)
+    h, w = lab.shape[:2]
+    b = max(2, round(SKY_BORDER_FRACTION * min(h, w)))
+    border = np.concatenate(
+        [lab[:b].reshape(-1, 3), lab[-b:].reshape(-1, 3), lab[:, :b].reshape(-1, 3), lab[:, -b:].reshape(-1, 3)]
+    )
+    k = SKY_CLUSTERS
+    crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 10, 0.5)
+    sample = border[:: max(1, len(border) // 4000)].astype(np.float32)
+    # deterministic start (lightness terciles): OpenCV's random seeding would make the mask,
+    # and so the decode, depend on how many images the process has seen before
+    ranks = np.argsort(np.argsort(sample[:, 0], kind="stable"), kind="stable")
+    init = (ranks * k // len(sample)).astype(np.int32).reshape(-1, 1)
+    _, labels, centres = cv2.kmeans(sample, k, init, crit, 1, cv2.KMEANS_USE_INITIAL_LABELS)
+    support = np.bincount(labels.ravel(), minlength=k) / len(labels)
+    centres = centres[support >= SKY_MIN_SUPPORT]  # a canopy touching the border is a minority of it
+    d2 = None
+    for c in centres:
+        dc = ((lab - c) ** 2).sum(axis=-1)
+        d2 = dc if d2 is None else np.minimum(d2, dc)
+    dist = np.sqrt(d2)
+    border_d = np.min(np.linalg.norm(sample[:, None, :] - centres[None], axis=-1), axis=-1)
+    floor = max(MIN_SKY_DISTANCE, float(np.percentile(border_d, 90)) * SKY_SPREAD_FACTOR)
+    d8 = np.clip(dist * (255.0 / max(60.0, float(dist.max()))), 0, 255).astype(np.uint8)
+    otsu, _ = cv2.threshold(d8, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    thr = min(floor, max(MIN_SKY_DISTANCE, otsu * max(60.0, float(dist.max())) / 255.0 * OTSU_SHARE))
+    fg = dist > thr
+    red = fg & (lab[..., 1] > max(12.0, float(np.percentile(sample[:, 1], 99)) + RED_A_MARGIN))
+    return fg, red, dist.astype(np.float32)
+
+
+def find_canopy(bgr: NDArray[np.uint8]) -> tuple[CanopyFrame, NDArray[np.bool_], float]:
+    """Locate the canopy; returns (frame in pixels of the detection image, its mask, scale).
+
+    Raises
+    ------
+    NoCanopyError
+        No large elliptic foreground object.
+    """
+    import cv2
+
+    small, scale = resize_max(bgr, DETECT_MAX_SIDE)
+    fg, red, sky_dist = foreground_mask(small)
+    m8 = fg.astype(np.uint8) * 255
+    m8 = cv2.morphologyEx(m8, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    # fill holes (vent, gap, the disk inside the band): background not connected to the border
+    _, lab_bg = cv2.connectedComponents((m8 == 0).astype(np.uint8), connectivity=4)
+    edge_labels = np.unique(np.concatenate([lab_bg[0], lab_bg[-1], lab_bg[:, 0], lab_bg[:, -1]]))
+    outside = np.isin(lab_bg, edge_labels[edge_labels > 0])
+    filled = (~outside).astype(np.uint8) * 255
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(filled, connectivity=8)
+    if n <= 1:
+        raise NoCanopyError("no canopy found: nothing stands out from the background")
+    big = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    blob = (labels == big).astype(np.uint8) * 255
+    h, w = blob.shape
+    if stats[big, cv2.CC_STAT_AREA] < MIN_CANOPY_AREA * h * w:
+        raise NoCanopyError("no canopy found: no large object in the image")
+    contours, _ = cv2.findContours(blob, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    outline = max(contours, key=len).reshape(-1, 2).astype(np.float64)
+    if len(outline) < 20:
+        raise NoCanopyError("no canopy found: object too small")
+    try:
+        rim, inliers = fit_ellipse_robust(outline)
+    except ValueError:
+        raise NoCanopyError("no canopy found: no elliptic outline") from None
+    ax = sorted(rim.axes)
+    if inliers < MIN_RIM_INLIERS or ax[0] < MIN_AXIS_RATIO * ax[1] or ax[0] < MIN_RIM_AXIS_PX:
+        raise NoCanopyError(
+            "no canopy found: the largest object is not an ellipse "
+            f"(inliers {inliers:.0%}, axes {ax[0]:.0f}x{ax[1]:.0f} px)"
+        )
+    red8 = cv2.morphologyEx(red.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    ry, rx = np.nonzero(red8)
+    if rx.size >= 50:
+        red_pts = np.column_stack([rx, ry]).astype(np.float64)
+        outside_frac = float(np.mean(rim.normalised_radius(red_pts) > RED_OUTSIDE_RIM))
+        if outside_frac > RED_OUTSIDE_SHARE:  # red fabric outside the outline: white gores were lost to the sky
+            hull_rim = _hull_ellipse(blob, red8)
+            if hull_rim is not None:
+                rim = hull_rim
+    frame = affine_frame(rim)
+    outer = _band_outside(fg, frame)
+    if outer is None and rx.size >= 50:
+        outer = _band_outside(red8 > 0, frame, min_cover=0.2, max_run=25)
+    if outer is not None:  # the outline found was the disk: the band lies outside it
+        rim = outer
+        frame = affine_frame(rim)
+    for _ in range(2):
+        inner = gap_ellipse(fg, frame)
+        if inner is None:
+            inner = _gap_ellipse_darkest(sky_dist, frame)
+        if inner is None:
+            break
+        pf = projective_frame(rim, inner)
+        if pf is None:
+            break
+        frame = pf
+    return frame, fg, scale
+
+
+def _hull_ellipse(blob: NDArray[np.uint8], red: NDArray[np.uint8]) -> Ellipse | None:
+    """Rim from the convex hull of the object and its red pixels: the outline's points that
+    lie on the hull (the outermost fabric, typically the band's red gores)."""
+    import cv2
+
+    union = ((blob > 0) | (red > 0)).astype(np.uint8)
+    union = cv2.morphologyEx(union, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
+    contours, _ = cv2.findContours(union, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    if not contours:
+        return None
+    pts = np.vstack([c.reshape(-1, 2) for c in contours]).astype(np.float64)
+    hull = cv2.convexHull(pts.astype(np.float32)).reshape(-1, 2).astype(np.float64)
+    if len(hull) < 5:
+        return None
+    # distance of every outline point to the hull polygon
+    d = np.full(len(pts), np.inf)
+    for a, b in zip(hull, np.roll(hull, -1, axis=0)):
+        ab = b - a
+        t = np.clip(((pts - a) @ ab) / max(float(ab @ ab), 1e-9), 0.0, 1.0)
+        d = np.minimum(d, np.hypot(*(pts - (a + t[:, None] * ab)).T))
+    on_hull = pts[d < 1.5]
+    if len(on_hull) < 20:
+        return None
+    try:
+        ell, inl = fit_ellipse_robust(on_hull)
+    except ValueError:
+        return None
+    return ell if inl >= 0.5 else None
+
+
+def _band_outside(
+    fg: NDArray[np.bool_], frame: CanopyFrame, *, min_cover: float = 0.5, max_run: int = 25
+) -> Ellipse | None:
+    """If a ring of foreground lies just outside the rim found (the band beyond the gap, when
+    the band was not joined to the disk), fit and return its outer edge. ``min_cover``: share
+    of directions where the band must be seen."""
+    radii = np.linspace(1.02, 1.45, 44)
+    ang, vals = polar_mask(fg, frame, radii)
+    n_a = ang.size
+    pts = []
+    for j in range(n_a):
+        col = vals[:, j]
+        on = np.nonzero(col[:20])[0]  # the band must start within 1.2 R
+        if on.size == 0:
+            continue
+        i = on[0]
+        k = i
+        while k < len(radii) and col[k]:
+            k += 1
+        if 3 <= k - i <= max_run and k < len(radii):
+            r_out = radii[k - 1]
+            pts.append((r_out * np.sin(ang[j]), -r_out * np.cos(ang[j])))
+    return _fit_ring_edge(pts, frame, min_cover * n_a, (1.05, 1.45))
+
+
+def _gap_ellipse_darkest(sky_dist: NDArray[np.float32], frame: CanopyFrame) -> Ellipse | None:
+    """Fit the gap's inner edge where white fabric is too close to the sky for a mask: along
+    each ray, the gap is the run most like the sky between 0.55 and 0.99 of the rim."""
+    radii = np.linspace(0.55, 0.99, 89)
+    n_a = 360
+    ang = np.linspace(0, 2 * np.pi, n_a, endpoint=False)
+    prof = sample(sky_dist, frame, polar_points(radii, ang)).reshape(len(radii), n_a)
+    prof = (prof[:-2] + prof[1:-1] + prof[2:]) / 3.0
+    r_mid = radii[1:-1]
+    lo = prof.min(axis=0)
+    med = np.median(prof, axis=0)
+    pts_can = []
+    for j in range(n_a):
+        if med[j] - lo[j] < 6.0:  # no contrast along this ray
+            continue
+        below = prof[:, j] < lo[j] + 0.35 * (med[j] - lo[j])
+        i0 = i1 = int(np.argmin(prof[:, j]))
+        while i0 > 0 and below[i0 - 1]:
+            i0 -= 1
+        while i1 < len(r_mid) - 1 and below[i1 + 1]:
+            i1 += 1
+        if 2 <= i1 - i0 + 1 <= 30 and i0 > 0 and i1 < len(r_mid) - 1:
+            r_in = 0.5 * (r_mid[i0 - 1] + r_mid[i0])
+            pts_can.append((r_in * np.sin(ang[j]), -r_in * np.cos(ang[j])))
+    return _fit_ring_edge(pts_can, frame, 0.3 * n_a, GAP_RATIO)
+
+
+def _fit_ring_edge(
+    pts_can: list, frame: CanopyFrame, min_points: float, ratio_range: tuple[float, float]
+) -> Ellipse | None:
+    """Robust ellipse through edge points (canonical units) of a circle concentric with the
+    rim; None unless there are ``min_points`` of them, half are inliers and the ellipse's
+    size relative to the rim lies inside ``ratio_range``."""
+    if len(pts_can) < min_points:
+        return None
+    try:
+        ell, inl = fit_ellipse_robust(frame.to_image(np.asarray(pts_can)), min_tol=0.01)
+    except ValueError:
+        return None
+    ratio = ell.mean_radius / frame.rim.mean_radius
+    return ell if inl >= 0.5 and ratio_range[0] < ratio < ratio_range[1] else None
+
+
+def gap_ellipse(fg: NDArray[np.bool_], frame: CanopyFrame) -> Ellipse | None:
+    """Fit the gap's inner edge (the disk's outline) from background runs near 0.8 R."""
+    radii = np.linspace(0.55, 0.99, 89)
+    ang, vals = polar_mask(fg, frame, radii)
+    n_a = ang.size
+    pts_can = []
+    for j in range(n_a):
+        col = vals[:, j]
+        best = None
+        i = 0
+        while i < len(radii):
+            if not col[i]:
+                k = i
+                while k < len(radii) and not col[k]:
+                    k += 1
+                if i > 0 and k < len(radii) and (best is None or k - i > best[1] - best[0]):
+                    best = (i, k)
+                i = k
+            else:
+                i += 1
+        if best is not None and 2 <= best[1] - best[0] <= 30:
+            r_in = 0.5 * (radii[best[0] - 1] + radii[best[0]])
+            pts_can.append((r_in * np.sin(ang[j]), -r_in * np.cos(ang[j])))
+    return _fit_ring_edge(pts_can, frame, 0.3 * n_a, GAP_RATIO)

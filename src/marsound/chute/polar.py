@@ -1,0 +1,97 @@
+"""Polar sampling of a canopy and its colour features (reference ``parachute-code.md`` §4.3-§4.5).
+
+Canonical canopy coordinates: the rim is the unit circle, angle 0 at 12 o'clock, clockwise.
+Everything here samples an image at such points through a :class:`~marsound.chute.geometry.CanopyFrame`
+(``cv2.remap``: only the pixels needed, no full polar warp) and turns colours into the
+intensity-free chroma on which red and white gores separate.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from marsound.chute import spec
+from marsound.chute.geometry import CanopyFrame
+
+N_ANGLES = spec.N_GORES * 8
+"""Angular samples of a full turn for ring profiles: 8 per gore."""
+REMAP_ROW_PX = 1024
+"""Points are laid out in rows of this many for ``cv2.remap`` (its maps are 2-D, at most 32767 wide)."""
+CHROMA_OFFSET = 6.0
+"""Added to each 8-bit channel before the log ratios of :func:`chroma`: keeps dark pixels
+(sensor noise of a few counts) from dominating the chroma."""
+OFFSIDE_HARMONICS = np.r_[40:76, 85:160]
+"""Harmonics against which the 80th is compared in :func:`gore_strength` (the half and double
+gore periods' neighbourhoods, excluding 76-84 where a smeared 80th spreads)."""
+
+
+def polar_points(radii: NDArray, angles_rad: NDArray) -> NDArray[np.float64]:
+    """Canonical points for a (radii × angles) grid; angle 0 at 12 o'clock, clockwise."""
+    rr, aa = np.meshgrid(radii, angles_rad, indexing="ij")
+    pts = np.column_stack([(rr * np.sin(aa)).ravel(), (-rr * np.cos(aa)).ravel()])
+    return pts
+
+
+def sample(img: NDArray, frame: CanopyFrame, pts: NDArray, scale: float = 1.0, interp: int | None = None) -> NDArray:
+    import cv2
+
+    n = len(pts)
+    width = REMAP_ROW_PX
+    n_pad = -(-n // width) * width
+    xy = np.full((n_pad, 2), -10.0, dtype=np.float32)
+    xy[:n] = frame.to_image(pts) * scale
+    mx = np.ascontiguousarray(xy[:, 0].reshape(-1, width))
+    my = np.ascontiguousarray(xy[:, 1].reshape(-1, width))
+    inter = cv2.INTER_LINEAR if interp is None else interp
+    out = cv2.remap(img, mx, my, inter, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    return out.reshape(n_pad, *img.shape[2:])[:n]
+
+
+def polar_mask(
+    fg: NDArray[np.bool_], frame: CanopyFrame, radii: NDArray[np.float64], n_angles: int = 360
+) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """Sample a foreground mask on a polar grid of the canopy frame (nearest neighbour).
+
+    Returns the angles and a (len(radii), n_angles) boolean array.
+    """
+    ang = np.linspace(0, 2 * np.pi, n_angles, endpoint=False)
+    pts = polar_points(radii, ang)
+    vals = sample(fg.astype(np.uint8) * 255, frame, pts, interp=0).reshape(len(radii), n_angles) > 127
+    return ang, vals
+
+
+def chroma(bgr: NDArray) -> NDArray[np.float64]:
+    """Intensity-free colour: (log R/G, log B/G)."""
+    x = np.asarray(bgr, dtype=np.float64) + CHROMA_OFFSET
+    return np.stack([np.log(x[..., 2] / x[..., 1]), np.log(x[..., 0] / x[..., 1])], axis=-1)
+
+
+def polar_chroma(
+    img: NDArray[np.uint8], frame: CanopyFrame, radii: NDArray, angles_rad: NDArray, rel: float
+) -> NDArray[np.float64]:
+    """Chroma (:func:`chroma`) of ``img`` on a (radii × angles) polar grid of ``frame``."""
+    polar = sample(img, frame, polar_points(radii, angles_rad), rel)
+    return chroma(polar.reshape(len(radii), len(angles_rad), 3))
+
+
+def chroma_axis(feat: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Mean and principal axis of chroma samples (..., 2), oriented so that red (the larger
+    log R/G) is positive: the red-white axis of a canopy."""
+    flat = feat.reshape(-1, 2)
+    mu = flat.mean(0)
+    _, evecs = np.linalg.eigh(np.cov((flat - mu).T))
+    axis = evecs[:, -1]
+    return mu, (-axis if axis[0] < 0 else axis)
+
+
+def edge_energy(profiles: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Colour-edge energy |f(θ+1) − f(θ)| of angular profiles (rings × angles), per ring."""
+    return np.abs(np.roll(profiles, -1, axis=-1) - profiles)
+
+
+def gore_strength(edge: NDArray[np.float64]) -> float:
+    """|80th harmonic| of an angular edge-energy profile over the median of its neighbouring
+    harmonics (40-75 and 85-159): how clearly 80 gores show."""
+    spec_ = np.abs(np.fft.rfft(edge))
+    return float(spec_[spec.N_GORES] / (np.median(spec_[OFFSIDE_HARMONICS]) + 1e-9))
