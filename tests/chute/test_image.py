@@ -246,9 +246,9 @@ def test_classify_gores_partly_hidden_red_under_dark_occluder_is_red():
 def test_centre_search_recovers_a_misplaced_centre(canopy_png):
     """A frame whose centre is off by a tenth of the radius (as a misfitted gap ellipse leaves
     it under a steep view) smears the gore phase; the grid search finds the centre again."""
-    from marsound.chute.geometry import centred_frame
     from marsound.chute.canopy import find_canopy
     from marsound.chute.centre import search_centre
+    from marsound.chute.geometry import centred_frame
 
     h = tilt_homography(640, 30, 40)
     img = cv2.warpPerspective(canopy_png, h, (640, 640), borderValue=SKY_BGR)
