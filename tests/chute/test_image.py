@@ -259,3 +259,28 @@ def test_centre_search_recovers_a_misplaced_centre(canopy_png):
     found = search_centre(img, wrong, 1.0 / scale)
     assert found is not None
     assert np.hypot(*np.subtract(found.centre_px, frame.centre_px)) < 0.01 * r
+
+
+def test_huge_declared_dimensions_refused_before_decoding(tmp_path):
+    """A small PNG whose header declares 100000 x 100000 pixels is refused from its header."""
+    import struct
+    import zlib
+
+    ihdr = struct.pack(">IIBBBBB", 100_000, 100_000, 8, 2, 0, 0, 0)
+    chunk = b"IHDR" + ihdr
+    png = b"\x89PNG\r\n\x1a\n" + struct.pack(">I", len(ihdr)) + chunk + struct.pack(">I", zlib.crc32(chunk))
+    p = tmp_path / "huge.png"
+    p.write_bytes(png + b"\x00" * 64)
+    with pytest.raises(FileFormatError, match="refused before decoding"):
+        load_image(p)
+
+
+def test_non_regular_file_refused(tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe.png"
+    os.mkfifo(fifo)
+    with pytest.raises(FileFormatError, match="not a regular file"):
+        load_image(fifo)
+    with pytest.raises(FileFormatError, match="not a regular file"):
+        load_image(tmp_path)

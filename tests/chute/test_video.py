@@ -65,3 +65,35 @@ def test_not_a_video(tmp_path):
     p.write_bytes(b"\x00" * 100)
     with pytest.raises(FileFormatError):
         decode_video(p)
+
+
+def _bridle_frames(n=6, step_deg=13.0):
+    """A canopy turning under a fixed light strap (the bridle, from the confluence near the vent
+    out past the rim) and a dark block on the band (the backshell), as the up-look camera sees
+    it: the canopy spins, the hardware stays."""
+    base = render_array(encode_message(*PERSEVERANCE), size_px=480)
+    frames = []
+    for i in range(n):
+        m = cv2.getRotationMatrix2D((240, 240), step_deg * i + 5.0, 1.0)
+        f = cv2.warpAffine(base, m, (480, 480), borderValue=SKY_BGR)
+        cv2.line(f, (240, 240), (479, 225), (215, 205, 200), 22, cv2.LINE_AA)
+        cv2.ellipse(f, (240, 450), (60, 30), 0, 0, 360, (45, 42, 40), -1, cv2.LINE_AA)
+        frames.append(f)
+    return frames
+
+
+def test_bridle_hides_gores_in_every_frame_but_the_vote_reads_all(tmp_path):
+    """Each frame alone loses the gores under the strap and the block (they come out unknown,
+    so no single frame decodes exactly); the canopy turns under them, so every gore is seen in
+    some frame and the vote decodes the message exactly."""
+    from marsound.chute.image import decode_array
+
+    frames = _bridle_frames()
+    singles = [decode_array(f) for f in frames]
+    assert all(s.decoded.texts != TEXTS for s in singles)
+    assert all(s.decoded.confidence < 0.5 for s in singles)  # unknown, not confidently wrong
+    path = tmp_path / "bridle.mp4"
+    _write_video(path, frames)
+    j = decode_video(path).to_json()
+    assert [r["text"] for r in j["rings"]] == TEXTS
+    assert j["confidence"] > 0.5

@@ -15,6 +15,8 @@ Steps (reference ``parachute-code.md`` §4.1-§4.2):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -113,6 +115,19 @@ def foreground_mask(small_bgr: NDArray[np.uint8]) -> tuple[NDArray[np.bool_], ND
     return fg, red, dist.astype(np.float32)
 
 
+@dataclass
+class Detection:
+    """What :func:`locate_canopy` found, in pixels of the detection image ``small`` (``scale``
+    times the original): the canopy frame, the foreground mask and every pixel's CIELAB
+    distance to the sky."""
+
+    frame: CanopyFrame
+    fg: NDArray[np.bool_]
+    sky_dist: NDArray[np.float32]
+    small: NDArray[np.uint8]
+    scale: float
+
+
 def find_canopy(bgr: NDArray[np.uint8]) -> tuple[CanopyFrame, NDArray[np.bool_], float]:
     """Locate the canopy; returns (frame in pixels of the detection image, its mask, scale).
 
@@ -121,6 +136,12 @@ def find_canopy(bgr: NDArray[np.uint8]) -> tuple[CanopyFrame, NDArray[np.bool_],
     NoCanopyError
         No large elliptic foreground object.
     """
+    det = locate_canopy(bgr)
+    return det.frame, det.fg, det.scale
+
+
+def locate_canopy(bgr: NDArray[np.uint8]) -> Detection:
+    """:func:`find_canopy` with everything it measured (:class:`Detection`)."""
     import cv2
 
     small, scale = resize_max(bgr, DETECT_MAX_SIDE)
@@ -173,14 +194,14 @@ def find_canopy(bgr: NDArray[np.uint8]) -> tuple[CanopyFrame, NDArray[np.bool_],
     for _ in range(2):
         inner = gap_ellipse(fg, frame)
         if inner is None:
-            inner = _gap_ellipse_darkest(sky_dist, frame)
+            inner = gap_ellipse_darkest(sky_dist, frame)
         if inner is None:
             break
         pf = projective_frame(rim, inner)
         if pf is None:
             break
         frame = pf
-    return frame, fg, scale
+    return Detection(frame, fg, sky_dist, small, scale)
 
 
 def _hull_ellipse(blob: NDArray[np.uint8], red: NDArray[np.uint8]) -> Ellipse | None:
@@ -238,7 +259,7 @@ def _band_outside(
     return _fit_ring_edge(pts, frame, min_cover * n_a, (1.05, 1.45))
 
 
-def _gap_ellipse_darkest(sky_dist: NDArray[np.float32], frame: CanopyFrame) -> Ellipse | None:
+def gap_ellipse_darkest(sky_dist: NDArray[np.float32], frame: CanopyFrame) -> Ellipse | None:
     """Fit the gap's inner edge where white fabric is too close to the sky for a mask: along
     each ray, the gap is the run most like the sky between 0.55 and 0.99 of the rim."""
     radii = np.linspace(0.55, 0.99, 89)

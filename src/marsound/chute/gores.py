@@ -61,6 +61,14 @@ OFF_AXIS_LIMIT = 0.6
 neither colour (lines, occluders, glints) and are dropped."""
 AXIS_RANGE = (-0.8, 1.8)
 """Accepted position along the red-white axis (0 white, 1 red); beyond is neither colour."""
+OCCLUDED_P_RED = 0.35
+"""P(red) of a gore hidden by a whitish occluder in front of the gap (the bridle): unknown, but
+tilted towards white as gores are (61 % of Perseverance's 320, and every separator): a weak
+reading the grammar and the dictionary can override, never a confident one."""
+LOCAL_BRIGHTNESS_GORES = 8
+"""Half-width (gores) of the neighbourhood whose median brightness a sample is compared with:
+real canopies are lit unevenly (on NASA's up-look frame the sunlit whites of one side are over
+1.6 times brighter than the shaded whites of the other), but evenly over ±36°."""
 MIN_CLASS_SAMPLES = 20
 """Samples of a class needed in a ring before its brightness median is trusted."""
 NEIGHBOUR_RED_FRACTION = 0.15
@@ -76,8 +84,28 @@ MAX_LOG_ODDS = 8.0
 gore are correlated, so no single gore is ever certain."""
 
 
+def _brightness_reference(logL: NDArray[np.float64], sel: NDArray[np.bool_]) -> NDArray[np.float64]:
+    """Median log brightness of the selected samples of a ring (80, samples), per gore over its
+    ±:data:`LOCAL_BRIGHTNESS_GORES` neighbours where they hold :data:`MIN_CLASS_SAMPLES`, else over
+    the ring; shape (80, 1)."""
+    ring = float(np.median(logL[sel]))
+    n_g = logL.shape[0]
+    vals = np.where(sel, logL, np.nan)
+    idx = (np.arange(n_g)[:, None] + np.arange(-LOCAL_BRIGHTNESS_GORES, LOCAL_BRIGHTNESS_GORES + 1)[None]) % n_g
+    win = vals[idx].reshape(n_g, -1)
+    enough = np.sum(np.isfinite(win), axis=1) >= MIN_CLASS_SAMPLES
+    local = np.full(n_g, ring)
+    if np.any(enough):
+        local[enough] = np.nanmedian(win[enough], axis=1)
+    return local[:, None]
+
+
 def classify_gores(
-    X: NDArray[np.float64], logL: NDArray[np.float64], columns: int | None = None
+    X: NDArray[np.float64],
+    logL: NDArray[np.float64],
+    columns: int | None = None,
+    suspect: NDArray[np.bool_] | None = None,
+    glare: NDArray[np.bool_] | None = None,
 ) -> tuple[NDArray[np.float64], int]:
     """Soft classification of per-gore samples into P(red).
 
@@ -91,6 +119,14 @@ def classify_gores(
         Number of angular columns of the per-gore sample grid (samples ordered radius-major,
         columns in the gore-index direction), so that samples next to a red neighbour are
         known. None: every sample counts as central.
+    suspect : ndarray of bool (rings, 80, samples), optional
+        Samples that look like an occluder seen in front of the gap (the bridle, a strut):
+        white-looking ones there are no evidence of white (occluders are never red, so red
+        samples still count). A gore left with too few usable samples gets
+        :data:`OCCLUDED_P_RED` instead of 0.5.
+    glare : ndarray of bool (rings, 80, samples), optional
+        Samples with every channel near saturation: white fabric in the sun's glare (its bluish
+        tint clipped away; red fabric never clips in green and blue). They count as white.
 
     Returns
     -------
@@ -174,14 +210,22 @@ def classify_gores(
     for k in range(shape[0]):
         wsel = (s_red[k] <= 0.5) & valid[k]
         if wsel.sum() >= MIN_CLASS_SAMPLES:
-            dark = central[k] & (logL[k] < np.median(logL[k][wsel]) - np.log(WHITE_BRIGHTNESS_RATIO))
+            dark = central[k] & (logL[k] < _brightness_reference(logL[k], wsel) - np.log(WHITE_BRIGHTNESS_RATIO))
             s_red[k] = np.where(dark, soft_red(ts[k], DARK_RED_MIDPOINT), s_red[k])
     for k in range(shape[0]):
         for cls, ratio in ((s_red[k] > 0.5, RED_BRIGHTNESS_RATIO), (s_red[k] <= 0.5, WHITE_BRIGHTNESS_RATIO)):
             sel = cls & valid[k]
             if sel.sum() >= MIN_CLASS_SAMPLES:
-                m = np.median(logL[k][sel])
+                m = _brightness_reference(logL[k], sel)
                 valid[k] &= ~(cls & (np.abs(logL[k] - m) > np.log(ratio)))
+    if glare is not None:
+        valid |= glare
+        s_red = np.where(glare, 0.0, s_red)
+    hidden = np.zeros(shape, dtype=bool)
+    if suspect is not None:
+        before = valid.sum(axis=2)
+        valid &= ~(suspect & (s_red <= 0.5))
+        hidden = (valid.sum(axis=2) < MIN_VALID_SAMPLES) & (before >= MIN_VALID_SAMPLES)
     n_valid = valid.sum(axis=2)
     raw_r = (s_red * valid).sum(axis=2)
     frac = raw_r / np.maximum(n_valid, 1)
@@ -209,4 +253,5 @@ def classify_gores(
     p = 1.0 / (1.0 + np.exp(-np.clip(llr, -MAX_LOG_ODDS, MAX_LOG_ODDS)))
     erased = valid.sum(axis=2) < MIN_VALID_SAMPLES
     p[erased] = 0.5
+    p[erased & hidden] = OCCLUDED_P_RED
     return p, int(erased.sum())

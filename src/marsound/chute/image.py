@@ -32,6 +32,8 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import stat
+import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,7 +41,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from marsound.chute import spec
-from marsound.chute.canopy import NoCanopyError, find_canopy, gap_ellipse, resize_max
+from marsound.chute.canopy import NoCanopyError, gap_ellipse, locate_canopy, resize_max
 from marsound.chute.centre import centre_error, moved_centre, search_centre
 from marsound.chute.decode_bits import CLOCKWISE, Decoded, decode_soft
 from marsound.chute.geometry import CanopyFrame
@@ -54,6 +56,7 @@ from marsound.chute.polar import (
     polar_points,
     sample,
 )
+from marsound.chute.radial import radial_frame
 from marsound.errors import FileFormatError
 
 __all__ = [
@@ -123,6 +126,29 @@ MIN_GORE_STRENGTH = 4.0
 CENTRE_SEARCH_BELOW = 7.0
 """Gore strength under which :func:`read_canopy` also searches the centre on a grid (clean
 and easy benchmark images measure 8.6 or more; a misplaced centre smears the gore phase)."""
+GAP_SAMPLE = (0.15, 0.35)
+"""Where the gap is sampled, as shares of the way from its inner edge to the rim (the gap spans
+about the first half: 0.80-0.90 in the spec's proportions, 0.85-0.92 on NASA's frame)."""
+OCCLUDER_WINDOW = 8
+"""Half-width (gores) of the stretch of gap a column is compared with."""
+OCCLUDER_BRIGHTNESS = 1.6
+"""A gap column this factor brighter or darker than the gap around it is crossed by an occluder
+(NASA's frame: the bridle 2.5-3.7 times brighter; the lighting changes the gap by under 1.2
+per 8 gores); ring samples within this factor of the occluder's brightness may be it."""
+OCCLUDER_CHROMA = 0.12
+"""Ring samples within this chroma distance of the occluder's (in its column) may be it."""
+GLARE_LEVEL = 235
+"""A sample whose smallest channel reaches this is white fabric in the sun's glare (NASA's frame:
+sunlit whites at 245-250 in every channel)."""
+MAX_IMAGE_BYTES = 512 * 2**20
+"""Largest image file read (bytes)."""
+MAX_IMAGE_PIXELS = 120_000_000
+"""Largest image decoded (pixels: 360 MB as BGR); a parachute frame needs a few megapixels."""
+PROBE_BYTES = 1 << 16
+"""Bytes of the file searched for the declared dimensions (JPEG metadata may precede them)."""
+RADIAL_BELOW = 0.9
+"""Decode confidence under which :func:`read_canopy` also reads the canopy in the frame of
+:func:`marsound.chute.radial.radial_frame` and keeps the more confident reading."""
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".jpe", ".bmp", ".tif", ".tiff", ".webp", ".ppm", ".pgm", ".pnm", ".jp2")
 
 
@@ -175,24 +201,71 @@ class ImageDecode:
 def load_image(path: str | Path) -> NDArray[np.uint8]:
     """Read an image file as BGR uint8 (alpha composited on black; 16-bit scaled down).
 
+    The file must be a regular file of at most :data:`MAX_IMAGE_BYTES`; for PNG, JPEG and BMP
+    the dimensions are read from the header before anything is decoded, and more than
+    :data:`MAX_IMAGE_PIXELS` pixels are refused (a small file can declare a huge image).
+
     Raises
     ------
     FileFormatError
-        Missing, empty or undecodable file.
+        Missing, not a regular file, empty, too large or undecodable.
     """
     import cv2
 
     path = Path(path)
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise FileFormatError(f"{path}: cannot read ({exc.strerror})") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise FileFormatError(f"{path}: not a regular file")
+    if st.st_size > MAX_IMAGE_BYTES:
+        raise FileFormatError(f"{path}: {st.st_size} bytes, more than the {MAX_IMAGE_BYTES} an image may have")
     try:
         data = np.fromfile(path, dtype=np.uint8)
     except OSError as exc:
         raise FileFormatError(f"{path}: cannot read ({exc.strerror})") from None
     if data.size == 0:
         raise FileFormatError(f"{path}: empty file")
-    img = cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
+    dims = probe_dimensions(data[:PROBE_BYTES].tobytes())
+    if dims is not None and dims[0] * dims[1] > MAX_IMAGE_PIXELS:
+        raise FileFormatError(
+            f"{path}: declares {dims[0]}x{dims[1]} pixels, more than {MAX_IMAGE_PIXELS} (refused before decoding)"
+        )
+    try:
+        img = cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
+    except cv2.error:
+        img = None
     if img is None:
         raise FileFormatError(f"{path}: not an image OpenCV can decode")
     return as_bgr8(img)
+
+
+def probe_dimensions(head: bytes) -> tuple[int, int] | None:
+    """(width, height) declared in the header of a PNG, JPEG or BMP file, or None (other
+    formats, or a header not found in ``head``)."""
+    if head[:8] == b"\x89PNG\r\n\x1a\n" and len(head) >= 24:
+        w, h = struct.unpack(">II", head[16:24])
+        return int(w), int(h)
+    if head[:2] == b"BM" and len(head) >= 26:
+        w, h = struct.unpack("<ii", head[18:26])
+        return abs(int(w)), abs(int(h))
+    if head[:2] == b"\xff\xd8":
+        i = 2
+        while i + 9 < len(head):
+            if head[i] != 0xFF:
+                i += 1
+                continue
+            marker = head[i + 1]
+            if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7 or marker == 0xFF:
+                i += 1 if marker == 0xFF else 2
+                continue
+            seg = struct.unpack(">H", head[i + 2 : i + 4])[0]
+            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):  # start of frame
+                h, w = struct.unpack(">HH", head[i + 5 : i + 9])
+                return int(w), int(h)
+            i += 2 + seg
+    return None
 
 
 def as_bgr8(img: NDArray) -> NDArray[np.uint8]:
@@ -259,7 +332,8 @@ def read_canopy(bgr: NDArray[np.uint8]) -> CanopyReading:
     """
     import cv2
 
-    frame_d, fg, s_det = find_canopy(bgr)
+    det = locate_canopy(bgr)
+    frame_d, fg, s_det = det.frame, det.fg, det.scale
     img, s_smp = resize_max(bgr, SAMPLE_MAX_SIDE)
     rel = s_smp / s_det  # detection px -> sampling px
     img = cv2.GaussianBlur(img, (0, 0), SAMPLE_BLUR_SIGMA)
@@ -281,6 +355,18 @@ def read_canopy(bgr: NDArray[np.uint8]) -> CanopyReading:
             if second is not None and (reading is None or second.gore_strength > reading.gore_strength):
                 reading = second
                 reading.notes.append("centre found by grid search on the gore pattern")
+    if reading is None or decode_reading(reading).confidence < RADIAL_BELOW:
+        radial = radial_frame(img, det.sky_dist, frame_d, rel)
+        if radial is not None:
+            try:
+                third = _read_in_frame(img, radial, rel, s_det)
+            except NoCanopyError:
+                third = None
+            if third is not None and (
+                reading is None or decode_reading(third).confidence > decode_reading(reading).confidence
+            ):
+                reading = third
+                reading.notes.append("frame from the seams' centre and the rim along rays")
     if reading is None:
         assert error is not None
         raise error
@@ -392,6 +478,7 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
     gore_c = phase + (np.arange(spec.N_GORES) + 0.5) * gd
     cols = []
     lum = []
+    clipped = []
     for r0, r1 in ring_radii:
         in_disk = r0 < band[0]
         half = (DISK_GORE_WIDTH if in_disk else BAND_GORE_WIDTH) / 2
@@ -402,10 +489,53 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
         smp = smp.transpose(1, 0, 2, 3).reshape(spec.N_GORES, -1, 3).astype(np.float64)
         cols.append(chroma(smp))  # (80, 49, 2)
         lum.append(smp.sum(-1))
+        clipped.append(smp.min(-1) >= GLARE_LEVEL)
     X = np.stack(cols)  # (4, 80, 49, 2) chroma of every sample
     logL = np.log(np.stack(lum) + LOG_BRIGHTNESS_OFFSET)  # (4, 80, 49) log brightness of every sample
-    p_red, erased = classify_gores(X, logL, columns=SAMPLES_PER_SIDE)
+    occluder = gap_occluders(img, frame_d, rel, gore_c, gap_in)
+    suspect = None
+    if occluder is not None:
+        occ_col, occ_bright, occ_x, occ_l = occluder
+        near = (np.linalg.norm(X - occ_x[None, :, None, :], axis=-1) < OCCLUDER_CHROMA) & (
+            np.abs(logL - occ_l[None, :, None]) < np.log(OCCLUDER_BRIGHTNESS)
+        )
+        # a light occluder (the bridle, lit struts) may hide any gore of its column behind a
+        # white-looking surface; a dark one only where it is seen
+        suspect = occ_col[None, :, None] & (occ_bright[None, :, None] | near)
+        if occ_col.any():
+            notes.append(f"{int(occ_col.sum())} gore columns crossed by something in front of the gap")
+    p_red, erased = classify_gores(X, logL, columns=SAMPLES_PER_SIDE, suspect=suspect, glare=np.stack(clipped))
     return CanopyReading(p_red, frame_d, ring_radii, float(np.degrees(phase)), strength, erased, s_det, notes)
+
+
+def gap_occluders(
+    img: NDArray[np.uint8], frame: CanopyFrame, rel: float, gore_c: NDArray[np.float64], gap_in: float
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.float64], NDArray[np.float64]] | None:
+    """Gore columns where something lies in front of the gap, and its look there.
+
+    The gap shows what is behind the canopy, so along the ring it changes only slowly (the
+    sky's gradient, the lighting); a column whose gap is far brighter or darker than the gap
+    ±:data:`OCCLUDER_WINDOW` gores around has an occluder crossing it (the bridle, a strut of
+    the backshell). Medians over the column are robust to thin suspension lines.
+
+    Returns (columns (80,) bool, whether the occluder is lighter than the gap (80,) bool, its
+    median chroma (80, 2), its median log brightness (80,)), or None if the gap is not inside
+    the rim.
+    """
+    if not 0.5 < gap_in < 0.97:
+        return None
+    gd = 2 * np.pi / spec.N_GORES
+    rr = gap_in + np.linspace(GAP_SAMPLE[0], GAP_SAMPLE[1], 4) * (1 - gap_in)
+    fr_a = np.linspace(-0.35, 0.35, SAMPLES_PER_SIDE)
+    ga = (gore_c[:, None] + fr_a[None, :] * gd).ravel()
+    smp = sample(img, frame, polar_points(rr, ga), rel).reshape(len(rr), spec.N_GORES, len(fr_a), 3)
+    smp = smp.transpose(1, 0, 2, 3).reshape(spec.N_GORES, -1, 3).astype(np.float64)
+    col_l = np.median(np.log(smp.sum(-1) + LOG_BRIGHTNESS_OFFSET), axis=1)
+    col_x = np.median(chroma(smp), axis=1)
+    idx = (np.arange(spec.N_GORES)[:, None] + np.arange(-OCCLUDER_WINDOW, OCCLUDER_WINDOW + 1)[None]) % spec.N_GORES
+    ref = np.median(col_l[idx], axis=1)
+    cols = np.abs(col_l - ref) > np.log(OCCLUDER_BRIGHTNESS)
+    return cols, col_l > ref, col_x, col_l
 
 
 def decode_reading(reading: CanopyReading) -> Decoded:
