@@ -35,6 +35,11 @@ from marsound.chute.decode_bits import decode_bit_strings
 from marsound.chute.image import NoCanopyError, decode_reading, load_image, read_canopy
 
 LEVELS = ("clean", "easy", "medium", "hard")
+TUNED_SEEDS = (1, 2)
+"""Seeds the decoder was tuned on (sessions 1-4). Seed 3 was held out by session 4 and has been
+looked at since; seeds 7 and 11 were never used for tuning (report on them)."""
+REAL_FRAME = Path(__file__).parents[1] / "tests" / "data" / "perseverance_parachute_EBF_0001_0667022756.jpg"
+REAL_TEXTS = ["DARE", "MIGHTY", "THINGS", "34 11 58 N 118 10 31 W"]
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
@@ -238,12 +243,27 @@ def main() -> None:
     ap.add_argument("--n-per-level", type=int, default=30)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--save", type=Path, default=None, help="Folder to keep the rendered JPEGs.")
+    ap.add_argument("--skip-real", action="store_true", help="Do not decode NASA's real frame.")
     args = ap.parse_args()
+    if not args.skip_real and REAL_FRAME.is_file():
+        t0 = time.perf_counter()
+        try:
+            reading = read_canopy(load_image(REAL_FRAME))
+            dec = decode_reading(reading)
+            got, conf, unknown = dec.texts, dec.confidence, int(np.sum(np.abs(reading.p_red - 0.5) <= 0.2))
+        except NoCanopyError as exc:
+            got, conf, unknown = [str(exc)], 0.0, 320
+        dt = time.perf_counter() - t0
+        print(
+            f"real frame (NASA EBF_0001_0667022756, 1200x960): got {got} confidence {conf:.3f} "
+            f"({'exact' if got == REAL_TEXTS else 'not exact'}; {unknown} of 320 gores unknown; {1000 * dt:.0f} ms)"
+        )
     rng = np.random.default_rng(args.seed)
     tmpdir = Path(tempfile.mkdtemp(prefix="bench_chute_")) if args.save is None else args.save
     tmpdir.mkdir(parents=True, exist_ok=True)
     rows = {lv: {"ok": 0, "base_ok": 0, "conf_wrong": 0, "n": 0, "lost": 0, "ok_lost": 0} for lv in LEVELS}
     times, read_times = [], []
+    wrong_conf: list[float] = []
     for level in LEVELS:
         for i in range(args.n_per_level):
             words, coords, texts = random_message(rng)
@@ -271,6 +291,8 @@ def main() -> None:
             r["n"] += 1
             r["ok"] += ok
             r["conf_wrong"] += (not ok) and conf > 0.5
+            if not ok:
+                wrong_conf.append(conf)
             r["lost"] += lost
             r["ok_lost"] += ok and lost
             if reading is not None:
@@ -283,7 +305,8 @@ def main() -> None:
             if not ok:
                 print(f"  miss {path.name}: want {texts} got {got} conf {conf:.2f}")
     print(
-        f"\nparachute decoder benchmark: {sum(r['n'] for r in rows.values())} images of 1200x900 px, seed {args.seed}"
+        f"\nparachute decoder benchmark: {sum(r['n'] for r in rows.values())} images of 1200x900 px, seed {args.seed} "
+        + ("(used for tuning)" if args.seed in TUNED_SEEDS else "(never used for tuning)")
     )
     print(
         f"{'level':8s} {'n':>4s} {'marsound':>9s} {'hard-bits baseline':>19s} {'confidently wrong':>18s} "
@@ -311,6 +334,7 @@ def main() -> None:
         "'data gore hidden': images in which lines or occluders cover over 90 % of a data gore (no decoder "
         "can read those exactly; they must come out unknown, not wrong); 'marsound, rest': success on the others"
     )
+    print(f"highest confidence of a wrong result: {max(wrong_conf, default=0.0):.2f}")
     print(f"images in {tmpdir}")
 
 
