@@ -104,6 +104,7 @@ def foreground_mask(small_bgr: NDArray[np.uint8]) -> tuple[NDArray[np.bool_], ND
     for c in centres:
         dc = ((lab - c) ** 2).sum(axis=-1)
         d2 = dc if d2 is None else np.minimum(d2, dc)
+    assert d2 is not None  # at least one border cluster has the support
     dist = np.sqrt(d2)
     border_d = np.min(np.linalg.norm(sample[:, None, :] - centres[None], axis=-1), axis=-1)
     floor = max(MIN_SKY_DISTANCE, float(np.percentile(border_d, 90)) * SKY_SPREAD_FACTOR)
@@ -146,7 +147,7 @@ def locate_canopy(bgr: NDArray[np.uint8]) -> Detection:
 
     small, scale = resize_max(bgr, DETECT_MAX_SIDE)
     fg, red, sky_dist = foreground_mask(small)
-    m8 = fg.astype(np.uint8) * 255
+    m8: NDArray = fg.astype(np.uint8) * 255
     m8 = cv2.morphologyEx(m8, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     # fill holes (vent, gap, the disk inside the band): background not connected to the border
     _, lab_bg = cv2.connectedComponents((m8 == 0).astype(np.uint8), connectivity=4)
@@ -204,12 +205,12 @@ def locate_canopy(bgr: NDArray[np.uint8]) -> Detection:
     return Detection(frame, fg, sky_dist, small, scale)
 
 
-def _hull_ellipse(blob: NDArray[np.uint8], red: NDArray[np.uint8]) -> Ellipse | None:
+def _hull_ellipse(blob: NDArray, red: NDArray) -> Ellipse | None:
     """Rim from the convex hull of the object and its red pixels: the outline's points that
     lie on the hull (the outermost fabric, typically the band's red gores)."""
     import cv2
 
-    union = ((blob > 0) | (red > 0)).astype(np.uint8)
+    union: NDArray = ((blob > 0) | (red > 0)).astype(np.uint8)
     union = cv2.morphologyEx(union, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
     contours, _ = cv2.findContours(union, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
     if not contours:

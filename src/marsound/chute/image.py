@@ -277,7 +277,7 @@ def as_bgr8(img: NDArray) -> NDArray[np.uint8]:
     elif img.dtype != np.uint8:
         img = np.clip(img, 0, 255).astype(np.uint8)
     if img.ndim == 2:
-        return cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
+        return np.asarray(cv2.cvtColor(img, cv2.COLOR_GRAY2BGR), dtype=np.uint8)
     if img.shape[2] == 4:
         a = img[:, :, 3:4].astype(np.float32) / 255.0
         return (img[:, :, :3].astype(np.float32) * a).round().astype(np.uint8)
@@ -336,7 +336,7 @@ def read_canopy(bgr: NDArray[np.uint8]) -> CanopyReading:
     frame_d, fg, s_det = det.frame, det.fg, det.scale
     img, s_smp = resize_max(bgr, SAMPLE_MAX_SIDE)
     rel = s_smp / s_det  # detection px -> sampling px
-    img = cv2.GaussianBlur(img, (0, 0), SAMPLE_BLUR_SIGMA)
+    img = np.asarray(cv2.GaussianBlur(img, (0, 0), SAMPLE_BLUR_SIGMA), dtype=np.uint8)
     reading: CanopyReading | None = None
     error: NoCanopyError | None = None
     try:
@@ -379,10 +379,10 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
     gap_in = None
     if frame_d.inner is not None:
         # radius of the inner circle in canonical units: measure along the 4 axes
-        ang = np.linspace(0, 2 * np.pi, 64, endpoint=False)
+        ang_in = np.linspace(0, 2 * np.pi, 64, endpoint=False)
         pts = frame_d.to_canonical(
             np.asarray(frame_d.inner.centre)
-            + np.column_stack([np.cos(ang), np.sin(ang)])
+            + np.column_stack([np.cos(ang_in), np.sin(ang_in)])
             @ np.diag(np.asarray(frame_d.inner.axes) / 2)
             @ np.array(
                 [

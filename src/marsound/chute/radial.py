@@ -122,7 +122,7 @@ def rim_along_rays(sky_dist: NDArray[np.float32], frame: CanopyFrame) -> Ellipse
 
     radii = np.linspace(RAY_RADII[0], RAY_RADII[1], 221)
     ang = np.arange(N_RAYS) * (2 * np.pi / N_RAYS)
-    prof = sample(sky_dist, frame, polar_points(radii, ang)).reshape(len(radii), N_RAYS).astype(np.float32)
+    prof: NDArray = sample(sky_dist, frame, polar_points(radii, ang)).reshape(len(radii), N_RAYS).astype(np.float32)
     prof = cv2.GaussianBlur(prof, (0, 0), sigmaX=1.0, sigmaY=1.5)
     sky = np.median(prof[-len(radii) // 8 :], axis=0)
     fabric = np.percentile(prof[: len(radii) // 3], 75, axis=0)
