@@ -1,6 +1,7 @@
 """Find the canopy in an image: sky model, rim, gap and band ellipses, the canopy frame.
 
-Steps (reference ``parachute-code.md`` §4.1-§4.2):
+Steps (ellipse fitting after Fitzgibbon, Pilu & Fisher, "Direct least square fitting of
+ellipses", PAMI 1999; concentric circles after Kim, Gurdjos & Kweon, PAMI 2005):
 
 1. **Canopy mask**: pixels far (CIELAB) from the colours of the image border (the sky), the
    largest blob with holes filled; its outline gives the rim ellipse (robust fit rejecting

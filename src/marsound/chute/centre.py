@@ -1,4 +1,4 @@
-"""Refine the image of the canopy's centre on the gore pattern (reference ``parachute-code.md`` §4.2, §4.4).
+"""Refine the image of the canopy's centre on the gore pattern.
 
 The rim ellipse's centre is not the image of the canopy's centre under perspective, and a gap
 ellipse fitted on a ring seam misplaces it. Gore seams are radial, so a centre error ``e``

@@ -1,7 +1,8 @@
 """Decode ring bits (hard or soft) with unknown rotation and reading direction.
 
-The decoder is a maximum-likelihood search over the small hypothesis space of reference
-``shared/reference/parachute-code.md`` §4.6: reading direction (clockwise / counter-clockwise,
+The decoder is a maximum-likelihood search over the small hypothesis space of the Mars 2020
+parachute code (NASA/JPL-Caltech; cbuckowitz/mars2020-parachute-message transcription): reading
+direction (clockwise / counter-clockwise,
 which also covers a mirrored photo) × start gore (0 … 79) × number of symbols (1 … 8) × ring
 kind (word, coordinates band, plain numbers). For each ring the log-likelihood of a parse is
 ``Σ log P(gore = bit)`` under the slot grammar (§1.3, §1.7): ``000``+value slots, then one

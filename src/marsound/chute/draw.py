@@ -1,6 +1,6 @@
 """Draw a parachute canopy (SVG or PNG) from encoded rings.
 
-Geometry after reference ``shared/reference/parachute-code.md`` §1.1 (Noleli/EncodeMightyThings
+Geometry after public renderers of the Mars 2020 canopy (Noleli/EncodeMightyThings
 proportions): vent 0-0.09 R, disk rings 0.09-0.37-0.63-0.80 R with saw-tooth seams between them
 (depth ±0.04 R, period 2 gores), gap 0.80-0.90 R (see-through, drawn in the background colour),
 band 0.90-1.00 R. Gore 0 starts one gore clockwise of 12 o'clock (as in the public renderers).

@@ -1,6 +1,7 @@
 """Encode words and coordinates into the 80-gore rings of a parachute code.
 
-Reference: ``shared/reference/parachute-code.md`` §1.2-§1.5, §1.8. Letters are alphabet indices
+Reference: the Mars 2020 parachute code (NASA/JPL-Caltech; NASA STEM "Mars Perseverance Parachute
+Coding Activity"). Letters are alphabet indices
 (A=1 … Z=26), numbers are 7-bit integers (0 … 127), each symbol fills a slot
 ``000 b6 … b0``; after the last symbol of a ring come 3 white gores and red up to the end
 (one red block). Rings are placed in a spiral: ``start[k+1] = start[k] + 10·len[k] (mod 80)``.

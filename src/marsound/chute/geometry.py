@@ -3,7 +3,7 @@
 A circle seen under perspective is an ellipse whose centre is *not* the image of the circle's
 centre. With two concentric circles (the canopy rim and the inner edge of the gap) the true
 projected centre is the eigenvector of ``C1⁻¹·C2`` with the distinct eigenvalue, and the
-vanishing line is its polar ``C1·c`` (reference ``parachute-code.md`` §4.2; Kim, Gurdjos &
+vanishing line is its polar ``C1·c`` (Kim, Gurdjos &
 Kweon, "Geometric and algebraic constraints of projected concentric circles", PAMI 2005;
 ringgrid "Projective Center Recovery"). Rectifying that line and mapping the rim to the unit
 circle gives the homography from the canopy plane to the image, up to a rotation.

@@ -1,4 +1,4 @@
-"""Classify each gore as red or white, softly (reference ``parachute-code.md`` §4.5).
+"""Classify each gore as red or white, softly.
 
 Input: the chroma and log brightness of ~50 samples per gore and ring position; output
 P(red) per gore, with erasures (P = 0.5) where occluders leave too little to see. The

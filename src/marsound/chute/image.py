@@ -1,6 +1,7 @@
 """Read a parachute code from a photo: the decoding API and the reading of the rings.
 
-Pipeline (reference ``parachute-code.md`` §4.1-§4.7); steps 1-2 live in
+Pipeline (the ring code of NASA/JPL's Mars 2020 parachute: 80 gores, 10-gore slots, as
+transcribed gore by gore in github.com/cbuckowitz/mars2020-parachute-message); steps 1-2 live in
 :mod:`marsound.chute.canopy`, polar sampling in :mod:`marsound.chute.polar`, the centre
 refinement of step 5 in :mod:`marsound.chute.centre`, step 6 in :mod:`marsound.chute.gores`:
 

@@ -1,4 +1,4 @@
-"""Polar sampling of a canopy and its colour features (reference ``parachute-code.md`` §4.3-§4.5).
+"""Polar sampling of a canopy and its colour features (polar sampling with ``cv2.remap``; chroma as log R/G, log B/G).
 
 Canonical canopy coordinates: the rim is the unit circle, angle 0 at 12 o'clock, clockwise.
 Everything here samples an image at such points through a :class:`~marsound.chute.geometry.CanopyFrame`

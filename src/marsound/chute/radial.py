@@ -7,7 +7,7 @@ the outline. Two things stay true of every such frame, whatever the pose:
 
 * **the gore seams are radial**, so the image of the canopy's centre is where the 80-gore
   pattern is sharpest on circles about it (the brightness of each gore's billow and the colour
-  changes both repeat every 4.5°; reference ``parachute-code.md`` §4.4);
+  changes both repeat every 4.5°);
 * **the band's outer edge is the outermost fabric** along a ray from that centre, at nearly the
   same distance on every ray (an ellipse), while occluders give outliers a robust fit rejects.
 

@@ -1,6 +1,6 @@
 """Constants of the Perseverance parachute ring code.
 
-Source: ``shared/reference/parachute-code.md`` §0-§1 (Mars 2020 canopy, decoded in Feb 2021;
+Source: NASA/JPL-Caltech (Mars 2020 canopy, decoded in Feb 2021;
 cbuckowitz/mars2020-parachute-message transcription; Noleli/EncodeMightyThings and
 sjwarner/perseverance-parachute-generator renderers for the geometry).
 
