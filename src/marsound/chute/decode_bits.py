@@ -22,6 +22,7 @@ symbols even when its data bits look clean.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -279,7 +280,7 @@ def decode_soft(
     blank = [blank_threshold is not None and bool(np.all(row < blank_threshold)) for row in p]
     coded = [k for k in range(n_rings) if not blank[k]]
 
-    per_dir = []
+    per_dir: list[dict[str, Any]] = []  # per reading direction: rings, total, path, order
     for d in (0, 1):
         order = np.arange(_N) if d == 0 else (-np.arange(_N)) % _N  # reading position -> gore
         rings = []
@@ -409,8 +410,8 @@ def _spiral_dp(
     path = [(int(s_last), int(n_last) + 1)]
     s_cur = int(s_last)
     for arg, from_q in reversed(backs):
-        q = int(from_q[s_cur])
-        s_prev, n_prev = arg[q]
+        q_back = int(from_q[s_cur])
+        s_prev, n_prev = arg[q_back]
         path.append((int(s_prev), int(n_prev)))
         s_cur = int(s_prev)
     path.reverse()

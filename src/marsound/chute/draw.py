@@ -37,7 +37,7 @@ def parse_colour(text: str | Sequence[int], name: str = "colour") -> tuple[int, 
     rgb = tuple(int(c) for c in text)
     if len(rgb) != 3 or not all(0 <= c <= 255 for c in rgb):
         raise InvalidParameterError(f"{name}={text!r} is not an RGB triple 0-255")
-    return rgb  # type: ignore[return-value]
+    return rgb
 
 
 def _hex(rgb: tuple[int, int, int]) -> str:

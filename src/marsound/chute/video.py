@@ -69,7 +69,7 @@ def iter_frames(path: str | Path, *, max_frames: int = 48) -> Iterator[NDArray[n
             for i, frame in enumerate(container.decode(stream)):
                 if i % stride:
                     continue
-                yield frame.to_ndarray(format="bgr24")
+                yield np.asarray(frame.to_ndarray(format="bgr24"), dtype=np.uint8)
                 yielded += 1
                 if yielded >= max_frames:
                     break
