@@ -1,0 +1,125 @@
+"""Event times of the soundtrack: the published timeline where one exists, the simulation between.
+
+The simulated trajectory is time-warped piecewise linearly so that each of its events that the
+mission's published timeline also lists lands on the published time (slope 1 before the first and
+after the last common event). Event times then come from the published timeline; the continuous
+quantities (dynamic pressure, Mach, thrust, air) from the warped trajectory between them.
+
+Sound events the contract list lacks are placed relative to it, with offsets from the Mars 2020
+reconstruction (C. Jeppesen, kwan3217/edl ``m20_edl_recon.py``, read off NAIF's reconstructed EDL
+SPICE kernels): line stretch 1.04 s, inflation peaks 1.66 s and 2.24 s after mortar fire; the bridle
+cut of a sky crane at touchdown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from marsound.landing.model import Event, Trajectory
+
+#: (anchor event, offset [s]) of the derived sound events.
+DERIVED_OFFSETS_S: dict[str, tuple[str, float]] = {
+    "line_stretch": ("parachute_deploy", 1.04),
+    "inflation_peak_1": ("parachute_deploy", 1.66),
+    "inflation_peak_2": ("parachute_deploy", 2.24),
+}
+
+
+@dataclass(frozen=True)
+class VehicleAcoustics:
+    """What the sound models need to know about a vehicle (SI units).
+
+    Engine numbers come from the mission (``Mission.vehicle.engines``) where available; the
+    microphone distances are this model's assumptions.
+    """
+
+    engine_count: int
+    engine_thrust_max_n: float
+    exhaust_velocity_m_s: float
+    nozzle_exit_diameter_m: float
+    canopy_diameter_m: float
+    body_length_m: float
+    landed_mass_kg: float
+    sky_crane: bool
+    engine_distance_m: float
+    chute_distance_m: float
+    pyro_distance_m: float = 2.0
+
+    @property
+    def canopy_area_m2(self) -> float:
+        return float(np.pi * self.canopy_diameter_m**2 / 4.0)
+
+
+#: Fallback vehicles ([I] values: reference landing-and-web.md §1, §4.1) until a mission supplies them.
+VEHICLES: dict[str, VehicleAcoustics] = {
+    # 8 MLEs (MR-80B class, 3.1 kN each), U_e 2.2 km/s; 21.5 m DGB; 4.5 m aeroshell; rover 1025 kg
+    "perseverance": VehicleAcoustics(8, 3100.0, 2200.0, 0.2, 21.5, 4.5, 1025.0, True, 4.0, 45.0),
+    # one 7.5 kN variable-thrust engine, U_e ~3 km/s; ~16 m chute (200 m^2); 3.4 m aeroshell; ~1.2 t lander
+    "zhurong": VehicleAcoustics(1, 7500.0, 3000.0, 0.3, 16.0, 3.4, 1200.0, False, 2.5, 35.0),
+}
+
+
+def time_map(simulated: Sequence[Event], published: Sequence[Event]) -> tuple[np.ndarray, np.ndarray]:
+    """Anchor times (simulated, published) of the events both lists hold, increasing in both."""
+    pub = {e.name: e.time_s for e in published}
+    pairs = sorted((e.time_s, pub[e.name]) for e in simulated if e.name in pub)
+    sim_t: list[float] = []
+    pub_t: list[float] = []
+    for s, p in pairs:
+        if not sim_t or (s > sim_t[-1] and p > pub_t[-1]):
+            sim_t.append(s)
+            pub_t.append(p)
+    return np.array(sim_t), np.array(pub_t)
+
+
+def warp(time_s: np.ndarray, sim_anchor: np.ndarray, pub_anchor: np.ndarray) -> np.ndarray:
+    """Map simulated times to published ones: piecewise linear through the anchors, slope 1 outside."""
+    t = np.asarray(time_s, dtype=np.float64)
+    if sim_anchor.size == 0:
+        return t.copy()
+    out = np.interp(t, sim_anchor, pub_anchor)
+    out = np.where(t < sim_anchor[0], t - sim_anchor[0] + pub_anchor[0], out)
+    return np.where(t > sim_anchor[-1], t - sim_anchor[-1] + pub_anchor[-1], out)
+
+
+def align(trajectory: Trajectory, published: Sequence[Event] = ()) -> tuple[Trajectory, dict[str, Event]]:
+    """The trajectory warped onto the published timeline, and the soundtrack's events by name.
+
+    Events: every published one, then the simulated ones the timeline lacks (warped), then the
+    derived sound events (:data:`DERIVED_OFFSETS_S`, ``bridle_cut`` for a sky crane is added by the
+    caller who knows the vehicle).
+    """
+    sim_a, pub_a = time_map(trajectory.events, published)
+    t_new = warp(trajectory.time_s, sim_a, pub_a)
+    keep = np.concatenate([[True], np.diff(t_new) > 0])
+    arrays = {
+        name: getattr(trajectory, name)[keep]
+        for name in (
+            "altitude_m",
+            "altitude_areoid_m",
+            "speed_m_s",
+            "vertical_speed_m_s",
+            "mach",
+            "dynamic_pressure_pa",
+            "temperature_k",
+            "pressure_pa",
+            "density_kg_m3",
+            "sound_speed_m_s",
+            "thrust_n",
+            "phase",
+        )
+    }
+    events: dict[str, Event] = {e.name: e for e in published}
+    for e in trajectory.events:
+        if e.name not in events:
+            events[e.name] = replace(e, time_s=float(warp(np.array([e.time_s]), sim_a, pub_a)[0]))
+    warped_events = tuple(sorted(events.values(), key=lambda e: e.time_s))
+    aligned = Trajectory(trajectory.mission, t_new[keep], events=warped_events, **arrays)
+    for name, (anchor, offset) in DERIVED_OFFSETS_S.items():
+        if name not in events and anchor in events:
+            a = events[anchor]
+            events[name] = Event(name, a.time_s + offset, a.kind, source="offset from Mars 2020 reconstruction")
+    return aligned, events
