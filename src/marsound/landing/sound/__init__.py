@@ -26,6 +26,7 @@ from marsound.landing.sound.render import (
     iter_descent_sound,
     plan_descent_sound,
     render_descent_sound,
+    write_descent_sound,
 )
 from marsound.landing.sound.synth import LISTENERS, SOURCE_NAMES
 from marsound.landing.sound.timeline import VEHICLES, VehicleAcoustics
@@ -45,4 +46,5 @@ __all__ = [
     "iter_descent_sound",
     "plan_descent_sound",
     "render_descent_sound",
+    "write_descent_sound",
 ]

@@ -30,7 +30,9 @@ from marsound.landing.sound.params import Parameter
 
 PARAMETERS: dict[str, Parameter] = {
     "mortar_energy_j": Parameter(100.0, 10.0, 1000.0, "J", "acoustic energy of the parachute mortar firing"),
-    "pyro_energy_j": Parameter(5.0, 0.5, 50.0, "J", "acoustic energy of one separation pyro event"),
+    "pyro_energy_j": Parameter(
+        50.0, 1.0, 500.0, "J", "acoustic energy of one separation pyro event (~1 % of a few kJ of charge)"
+    ),
     "pyro_duration_s": Parameter(0.002, 0.0005, 0.005, "s", "positive-phase duration of a pyro pulse"),
     "jolt_energy_j": Parameter(20.0, 1.0, 200.0, "J", "acoustic energy of line stretch / an inflation peak"),
     "touchdown_efficiency": Parameter(

@@ -34,7 +34,7 @@ from marsound.landing.sound.timeline import VEHICLES, VehicleAcoustics, align
 
 DEFAULT_SAMPLE_RATE_HZ = 48_000
 DEFAULT_LISTENER = "onboard"
-DEFAULT_GROUND_DISTANCE_M = 2_000.0
+DEFAULT_GROUND_DISTANCE_M = 1_000.0
 MIN_LISTENER_DISTANCE_M = 1.0
 MAX_LISTENER_DISTANCE_M = 200_000.0
 MIN_SAMPLE_RATE_HZ = 8_000.0
@@ -157,6 +157,8 @@ def _load_mission(name: str) -> tuple[Trajectory, tuple[Event, ...], VehicleAcou
         base.engine_distance_m,
         base.chute_distance_m,
         base.pyro_distance_m,
+        base.bridle_length_m,
+        base.bridle_cutter_distance_m,
     )
     return simulate(m), tuple(published_timeline(key)), vehicle
 
@@ -349,7 +351,7 @@ def render_descent_sound(
         ``"onboard"`` (the lander's microphone, local air at its altitude) or ``"ground"``.
     listener_distance_m
         Ground listener only: horizontal distance from the touchdown point [m], 1 m-200 km
-        (default 2 km).
+        (default 1 km).
     start_s, end_s
         Window in mission time at the listener [s after entry interface]; default: the whole descent
         plus 5 s (on the ground, until touchdown is heard plus 5 s). The file lasts ``end_s - start_s``.
@@ -378,8 +380,6 @@ def render_descent_sound(
     DescentSound
         Events with their mission and audio times, window, sources and parameters; ``to_json()``.
     """
-    from marsound.landing.sound._wavout import SoundWriter
-
     plan = plan_descent_sound(
         mission=mission,
         listener=listener,
@@ -395,6 +395,23 @@ def render_descent_sound(
         vehicle=vehicle,
         **source_options,
     )
+    return write_descent_sound(out_path, plan, progress=progress, full_scale_pa=full_scale_pa, spectrogram=spectrogram)
+
+
+def write_descent_sound(
+    out_path: str | Path,
+    plan: Plan,
+    *,
+    progress: Callable[[int], None] | None = None,
+    full_scale_pa: float | None = None,
+    spectrogram: Any | None = None,
+) -> DescentSound:
+    """Stream a prepared plan into ``out_path`` and its sidecar ``<out_path>.json``, atomically.
+
+    See :func:`render_descent_sound`.
+    """
+    from marsound.landing.sound._wavout import SoundWriter
+
     scale = positive_finite(full_scale_pa, "full_scale_pa") if full_scale_pa is not None else full_scale_for(plan)
     out = Path(out_path)
     peak = 0.0
@@ -421,4 +438,5 @@ __all__ = [
     "iter_descent_sound",
     "plan_descent_sound",
     "render_descent_sound",
+    "write_descent_sound",
 ]

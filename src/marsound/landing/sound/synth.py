@@ -29,7 +29,7 @@ from scipy import sparse
 from marsound.landing.model import Event, Trajectory
 from marsound.landing.sound import aero, boom, parachute, pyro, rocket
 from marsound.landing.sound.propagation import AirColumn, distance_to_go_m, ground_path
-from marsound.landing.sound.timeline import VehicleAcoustics
+from marsound.landing.sound.timeline import RAPPEL_DELAY_S, RAPPEL_DURATION_S, VehicleAcoustics
 
 F32 = np.float32
 LISTENERS: tuple[str, ...] = ("onboard", "ground")
@@ -125,6 +125,16 @@ def flight_state(plan: Plan, tau: NDArray[np.float64]) -> dict[str, NDArray[np.f
     return st
 
 
+def engine_distance_m(plan: Plan, tau: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Engines-to-microphone distance: the vehicle's, plus the bridle paid out during a sky-crane rappel."""
+    v = plan.vehicle
+    t0 = plan.event_time("sky_crane_start") + RAPPEL_DELAY_S
+    out = np.full(tau.shape, v.engine_distance_m)
+    if v.sky_crane and v.bridle_length_m > 0 and math.isfinite(t0):
+        out = out + v.bridle_length_m * np.clip((tau - t0) / RAPPEL_DURATION_S, 0.0, 1.0)
+    return out
+
+
 def chute_factor(plan: Plan, tau: NDArray[np.float64]) -> NDArray[np.float64]:
     """0 before line stretch, rising (power) to 1 at the last inflation peak, 0 1 s after backshell separation."""
     if "parachute" not in plan.sources or "parachute_deploy" not in plan.events:
@@ -215,8 +225,8 @@ def _onboard_slow(plan: Plan, tau: NDArray[np.float64]) -> tuple[NDArray[np.floa
         alpha = col.alpha_at(st["altitude_m"])
         v = plan.vehicle
         for name, w in srcs:
-            r = v.engine_distance_m if name == "rocket" else v.chute_distance_m
-            term = w * (z / F32(4 * np.pi * r * r)) * np.exp(F32(-2 * r) * alpha)
+            r = engine_distance_m(plan, tau)[:, None] if name == "rocket" else np.float64(v.chute_distance_m)
+            term = w * (z / (4 * np.pi * r * r)).astype(F32) * np.exp((-2 * r).astype(F32) * alpha)
             if name == "parachute":
                 chute += term
             else:
@@ -390,7 +400,7 @@ def prepare_transients(plan: Plan) -> None:
             kres = col.path_mean_residual_k(np.array([h]))[0]
             delay = t_arr - t_ev
         else:
-            r = plan.vehicle.pyro_distance_m
+            r = plan.vehicle.bridle_cutter_distance_m if name == "bridle_cut" else plan.vehicle.pyro_distance_m
             z = float(col.interp("impedance_pa_s_m", h))
             kres = (-1j * col.alpha_at(np.array([h]))[0]).astype(np.complex64)
             delay = 0.0

@@ -8,7 +8,7 @@ quantities (dynamic pressure, Mach, thrust, air) from the warped trajectory betw
 Sound events the contract list lacks are placed relative to it, with offsets from the Mars 2020
 reconstruction (C. Jeppesen, kwan3217/edl ``m20_edl_recon.py``, read off NAIF's reconstructed EDL
 SPICE kernels): line stretch 1.04 s, inflation peaks 1.66 s and 2.24 s after mortar fire; the bridle
-cut of a sky crane at touchdown.
+cut of a sky crane at touchdown; the rappel 2.65 s after sky-crane start, lasting 5.5 s.
 """
 
 from __future__ import annotations
@@ -26,6 +26,9 @@ DERIVED_OFFSETS_S: dict[str, tuple[str, float]] = {
     "inflation_peak_1": ("parachute_deploy", 1.66),
     "inflation_peak_2": ("parachute_deploy", 2.24),
 }
+#: Sky-crane rappel of the Mars 2020 reconstruction: starts 2.65 s after sky-crane start, lasts 5.5 s.
+RAPPEL_DELAY_S = 2.65
+RAPPEL_DURATION_S = 5.5
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,8 @@ class VehicleAcoustics:
     engine_distance_m: float
     chute_distance_m: float
     pyro_distance_m: float = 2.0
+    bridle_length_m: float = 0.0
+    bridle_cutter_distance_m: float = 1.0
 
     @property
     def canopy_area_m2(self) -> float:
@@ -56,7 +61,8 @@ class VehicleAcoustics:
 #: Fallback vehicles ([I] values: reference landing-and-web.md §1, §4.1) until a mission supplies them.
 VEHICLES: dict[str, VehicleAcoustics] = {
     # 8 MLEs (MR-80B class, 3.1 kN each), U_e 2.2 km/s; 21.5 m DGB; 4.5 m aeroshell; rover 1025 kg
-    "perseverance": VehicleAcoustics(8, 3100.0, 2200.0, 0.2, 21.5, 4.5, 1025.0, True, 4.0, 45.0),
+    # the rover hangs 7.5 m below the descent stage after the rappel (airspacemag, "25-foot" bridle)
+    "perseverance": VehicleAcoustics(8, 3100.0, 2200.0, 0.2, 21.5, 4.5, 1025.0, True, 3.0, 45.0, 2.0, 7.5),
     # one 7.5 kN variable-thrust engine, U_e ~3 km/s; ~16 m chute (200 m^2); 3.4 m aeroshell; ~1.2 t lander
     "zhurong": VehicleAcoustics(1, 7500.0, 3000.0, 0.3, 16.0, 3.4, 1200.0, False, 2.5, 35.0),
 }
