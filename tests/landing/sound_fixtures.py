@@ -41,13 +41,12 @@ def descent_trajectory(
     temp = np.maximum(temp, 150.0)  # the Glenn fit is valid to 80 km; hold 150 K above
     rho = p * 0.0434 / (8.314 * temp)
     c = np.sqrt(1.29 * 8.314 * temp / 0.0434)
-    thrust = np.where(t >= 358.34, 8 * 3100.0 * 0.55 * thrust_scale, 0.0)
+    sim = {e.name: e.time_s + (sim_offsets_s if 0 < e.time_s < 419 else 0.0) for e in PUBLISHED}
+    thrust = np.where(t >= sim["powered_descent_start"], 8 * 3100.0 * 0.55 * thrust_scale, 0.0)
     phase = np.where(
         t < 240.63, "entry", np.where(t < 357.3, "parachute", np.where(t < 399.73, "powered_descent", "sky_crane"))
     )
-    events = tuple(
-        Event(e.name, e.time_s + (sim_offsets_s if 0 < e.time_s < 419 else 0.0), "simulated") for e in PUBLISHED
-    )
+    events = tuple(Event(name, time_s, "simulated") for name, time_s in sim.items())
     return Trajectory(
         mission=mission,
         time_s=t,

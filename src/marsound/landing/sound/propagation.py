@@ -3,7 +3,7 @@
 The air column
     Temperature and pressure versus altitude above the landing site, taken from the trajectory's
     own samples (the physics-core profile the trajectory was computed with) or, for comparison,
-    Earth's US Standard Atmosphere 1976 at the same heights. At each level the complex wavenumber
+    Earth's US Standard Atmosphere 1976 (dry air) at the same heights. At each level the complex wavenumber
     ``k(f) = 2 pi f / c(f) - i alpha(f)`` comes from :func:`marsound.physics.wavenumber`; the column
     keeps ``alpha`` per level and the running integrals ``int_0^z (k - 2 pi f / c_0) dz`` and
     ``int_0^z dz / c_0``. Above a few tens of km the molecular model leaves its validity range at
@@ -35,7 +35,7 @@ from scipy.integrate import cumulative_trapezoid
 from marsound.errors import ModelValidityWarning
 from marsound.landing.model import Trajectory
 from marsound.physics import Atmosphere, earth_profile, wavenumber
-from marsound.physics.presets import EARTH_DEFAULT_RELATIVE_HUMIDITY_PCT, MARS_COMPOSITION
+from marsound.physics.presets import MARS_COMPOSITION
 
 F32 = np.float32
 AIRS: tuple[str, ...] = ("mars", "earth")
@@ -136,7 +136,7 @@ def build_air_column(
             for h, t, p in zip(z, t_k, p_pa)
         ]
     else:
-        prof = earth_profile(relative_humidity_pct=EARTH_DEFAULT_RELATIVE_HUMIDITY_PCT)
+        prof = earth_profile()  # dry US Standard Atmosphere (a fixed humidity would exceed saturation aloft)
         atms = [prof.at(min(float(h), _EARTH_TOP_M)) for h in z]
     notes: list[str] = []
     ks = np.empty((z.size, f.size), dtype=np.complex128)

@@ -353,6 +353,21 @@ def prepare_ground(plan: Plan) -> None:
     plan.emit_range_m = r[keep][order]
 
 
+def _interp_residual_k(
+    f: NDArray[np.float64], grid_hz: NDArray[np.float64], kres: NDArray[np.complex64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Residual wavenumber from the column's grid at ``f``: absorption log-log (as f^2 below the first
+    bin, as relaxation absorption does), the dispersive part linearly."""
+    g = grid_hz[1:]
+    a = np.maximum(-kres.imag[1:].astype(np.float64), 1e-300)
+    lf = np.log(np.maximum(f, 1e-12))
+    alpha = np.exp(np.interp(lf, np.log(g), np.log(a)))
+    low = f < g[0]
+    alpha[low] = a[0] * (f[low] / g[0]) ** 2
+    kr = np.interp(f, grid_hz, kres.real.astype(np.float64))
+    return kr, -alpha
+
+
 def _filtered(
     plan: Plan, waveform: NDArray[np.float64], kres: NDArray[np.complex64], distance_m: float, lead: int
 ) -> NDArray[np.float32]:
@@ -360,8 +375,7 @@ def _filtered(
     fs = plan.sample_rate_hz
     n = sfft.next_fast_len(waveform.size + lead + int(fs * (0.2 + 6e-5 * distance_m)), real=True)
     f = np.fft.rfftfreq(n, 1.0 / fs)
-    kr = np.interp(f, plan.frequency_hz, kres.real.astype(np.float64))
-    ki = np.interp(f, plan.frequency_hz, kres.imag.astype(np.float64))
+    kr, ki = _interp_residual_k(f, plan.frequency_hz, kres)
     h = np.exp(-1j * (kr + 1j * ki) * distance_m - 2j * np.pi * f * lead / fs)
     y = sfft.irfft(sfft.rfft(waveform, n) * h, n)
     keep = max(int(np.nonzero(np.abs(y) > 1e-6 * np.max(np.abs(y)))[0][-1]) + 1, 1) if np.any(y) else 1
