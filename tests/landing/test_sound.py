@@ -37,7 +37,7 @@ def onboard(tmp_path_factory):
 
 
 def _seg(x, fs, a, b):
-    return x[int(round(a * fs)) : int(round(b * fs))]
+    return x[round(a * fs) : round(b * fs)]
 
 
 def _db(x):
@@ -62,7 +62,7 @@ def test_rocket_sound_power_matches_sp8072():
 
 def test_rocket_level_in_the_soundtrack_matches_the_power(tmp_path):
     """Synthesised mean square = W Z / (4 pi r^2) with absorption, within 0.5 dB (the synthesis is calibrated)."""
-    res, x, fs = _render(tmp_path, start_s=370.0, end_s=376.0, sources=("rocket",), sample_rate_hz=48_000)
+    _res, x, fs = _render(tmp_path, start_s=370.0, end_s=376.0, sources=("rocket",), sample_rate_hz=48_000)
     plan = rnd.plan_descent_sound(
         mission="perseverance",
         trajectory=descent_trajectory(),
@@ -155,7 +155,7 @@ def test_engine_noise_well_above_the_parachute_phase(onboard):
 
 
 def test_sidecar_and_length(onboard, tmp_path):
-    res, x, fs = onboard
+    res, x, _fs = onboard
     assert len(x) == round((424.0 - 230.0) * FS)
     side = json.loads((res.path.parent / (res.path.name + ".json")).read_text())
     for key in ("mission", "listener", "sample_rate_hz", "start_s", "events", "sources", "model_notice"):
@@ -251,7 +251,7 @@ def test_ground_listener_hears_touchdown_later_and_quieter(tmp_path):
         sample_rate_hz=16_000,
     )
     c0 = float(plan.column.sound_speed_m_s[0])
-    (ra, xa, fs, eva), (rb, xb, _, evb) = near, far
+    (_ra, xa, fs, eva), (_rb, xb, _, evb) = near, far
     # reported: heard distance / c after the event
     assert eva.audio_time_s - (eva.time_s - 415.0) == pytest.approx(150.0 / c0, rel=0.01)
     assert evb.audio_time_s - (evb.time_s - 415.0) == pytest.approx(600.0 / c0, rel=0.01)
