@@ -33,7 +33,7 @@ def _render(tmp_path, name="s.wav", **kw):
 
 @pytest.fixture(scope="module")
 def onboard(tmp_path_factory):
-    return _render(tmp_path_factory.mktemp("onboard"), start_s=230.0, end_s=424.0)
+    return _render(tmp_path_factory.mktemp("onboard"), start_s=230.0, end_s=424.5)
 
 
 def _seg(x, fs, a, b):
@@ -156,7 +156,7 @@ def test_engine_noise_well_above_the_parachute_phase(onboard):
 
 def test_sidecar_and_length(onboard, tmp_path):
     res, x, _fs = onboard
-    assert len(x) == round((424.0 - 230.0) * FS)
+    assert len(x) == round((424.5 - 230.0) * FS)
     side = json.loads((res.path.parent / (res.path.name + ".json")).read_text())
     for key in ("mission", "listener", "sample_rate_hz", "start_s", "events", "sources", "model_notice"):
         assert key in side

@@ -30,7 +30,7 @@ from marsound.landing.sound.synth import (
     prepare_modulation,
     prepare_transients,
 )
-from marsound.landing.sound.timeline import VEHICLES, VehicleAcoustics, align
+from marsound.landing.sound.timeline import VEHICLES, VehicleAcoustics, align, vehicle_from_mission
 
 DEFAULT_SAMPLE_RATE_HZ = 48_000
 DEFAULT_LISTENER = "onboard"
@@ -136,31 +136,14 @@ class DescentSound:
 
 
 def _load_mission(name: str) -> tuple[Trajectory, tuple[Event, ...], VehicleAcoustics]:
+    """Simulate the mission called ``name``; its published timeline; its acoustic vehicle."""
     try:
-        from marsound.landing.missions import get_mission, published_timeline  # type: ignore[import-not-found]
-        from marsound.landing.trajectory import simulate  # type: ignore[import-not-found]
+        from marsound.landing.missions import get_mission, published_timeline
+        from marsound.landing.trajectory import simulate
     except ImportError:  # pragma: no cover - until the mission models are merged
         raise UnknownNameError(f"unknown mission {name!r}: no mission models are installed") from None
     m = get_mission(name)
-    key = getattr(m, "name", name)
-    base = VEHICLES.get(key, VEHICLES["perseverance"])
-    eng = m.vehicle.engines
-    vehicle = VehicleAcoustics(
-        int(eng.count),
-        float(eng.thrust_max_n),
-        float(eng.exhaust_velocity_m_s),
-        base.nozzle_exit_diameter_m,
-        base.canopy_diameter_m,
-        base.body_length_m,
-        base.landed_mass_kg,
-        base.sky_crane,
-        base.engine_distance_m,
-        base.chute_distance_m,
-        base.pyro_distance_m,
-        base.bridle_length_m,
-        base.bridle_cutter_distance_m,
-    )
-    return simulate(m), tuple(published_timeline(key)), vehicle
+    return simulate(m), tuple(published_timeline(m.name)), vehicle_from_mission(m)
 
 
 def _window(traj: Trajectory, start_s: float | None, end_s: float | None, latest_s: float) -> tuple[float, float]:
@@ -246,10 +229,11 @@ def plan_descent_sound(
         hop=nfft // OVERLAP,
         frequency_hz=freq,
     )
-    latest = float(aligned.time_s[-1]) + TAIL_S
+    t_last = max(float(aligned.time_s[-1]), max(e.time_s for e in events.values()))
+    latest = t_last + TAIL_S
     if listener == "ground":
         plan._to_go_m = distance_to_go_m(aligned)
-        t_arr, _ = arrival(plan, np.array([float(aligned.time_s[-1])]))
+        t_arr, _ = arrival(plan, np.array([t_last]))
         latest = float(t_arr[0]) + TAIL_S
     plan.start_s, plan.end_s = _window(aligned, start_s, end_s, latest)
     prepare_modulation(plan)

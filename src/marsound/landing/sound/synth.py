@@ -29,9 +29,17 @@ from scipy import sparse
 from marsound.landing.model import Event, Trajectory
 from marsound.landing.sound import aero, boom, parachute, pyro, rocket
 from marsound.landing.sound.propagation import AirColumn, distance_to_go_m, ground_path
-from marsound.landing.sound.timeline import RAPPEL_DELAY_S, RAPPEL_DURATION_S, VehicleAcoustics
+from marsound.landing.sound.timeline import (
+    FLYAWAY_BURN_S,
+    FLYAWAY_HOVER_S,
+    FLYAWAY_THRUST_N,
+    RAPPEL_DELAY_S,
+    RAPPEL_DURATION_S,
+    VehicleAcoustics,
+)
 
 F32 = np.float32
+MARS_GRAVITY_M_S2 = 3.71
 LISTENERS: tuple[str, ...] = ("onboard", "ground")
 SOURCE_NAMES: tuple[str, ...] = ("aero", "parachute", "pyro", "rocket", "touchdown", "boom")
 CHUNK_FRAMES = 256
@@ -122,17 +130,42 @@ def flight_state(plan: Plan, tau: NDArray[np.float64]) -> dict[str, NDArray[np.f
     st = {q: np.interp(tau, tr.time_s, getattr(tr, q)) for q in _QUANTITIES}
     for q in ("speed_m_s", "vertical_speed_m_s", "mach", "dynamic_pressure_pa", "thrust_n"):
         st[q] = np.where(after, 0.0, st[q])
+    st["thrust_n"] = engine_thrust_n(plan, tau, st["thrust_n"])
     return st
 
 
 def engine_distance_m(plan: Plan, tau: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Engines-to-microphone distance: the vehicle's, plus the bridle paid out during a sky-crane rappel."""
+    """Engines-to-microphone distance: the vehicle's, plus the bridle paid out during a sky-crane rappel,
+    plus the flyaway climb after the bridle cut."""
     v = plan.vehicle
-    t0 = plan.event_time("sky_crane_start") + RAPPEL_DELAY_S
     out = np.full(tau.shape, v.engine_distance_m)
-    if v.sky_crane and v.bridle_length_m > 0 and math.isfinite(t0):
-        out = out + v.bridle_length_m * np.clip((tau - t0) / RAPPEL_DURATION_S, 0.0, 1.0)
+    if not v.sky_crane:
+        return out
+    t0 = plan.event_time("rappel_start", plan.event_time("sky_crane_start") + RAPPEL_DELAY_S)
+    t1 = plan.event_time("rappel_end", t0 + RAPPEL_DURATION_S)
+    if v.bridle_length_m > 0 and math.isfinite(t0):
+        out = out + v.bridle_length_m * np.clip((tau - t0) / max(t1 - t0, 1e-3), 0.0, 1.0)
+    t_cut = plan.event_time("bridle_cut") + FLYAWAY_HOVER_S
+    if math.isfinite(t_cut):
+        m = max(float(plan.trajectory.thrust_n[-1]) / MARS_GRAVITY_M_S2, 1.0)  # hovering mass
+        acc = max(FLYAWAY_THRUST_N / m - MARS_GRAVITY_M_S2, 0.5)
+        dt = np.clip(tau - t_cut, 0.0, None)
+        out = out + 0.5 * acc * dt * dt
     return out
+
+
+def engine_thrust_n(plan: Plan, tau: NDArray[np.float64], thrust_n: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Thrust with a sky crane's engines kept on after the trajectory's end: hover until the bridle
+    cut and 0.7 s more, then the flyaway burn (:data:`FLYAWAY_THRUST_N` for 6 s)."""
+    tr = plan.trajectory
+    if not plan.vehicle.sky_crane or "bridle_cut" not in plan.events:
+        return thrust_n
+    t_end = float(tr.time_s[-1])
+    t_cut = plan.event_time("bridle_cut") + FLYAWAY_HOVER_S
+    hover = (tau > t_end) & (tau <= t_cut)
+    burn = (tau > max(t_cut, t_end)) & (tau <= t_cut + FLYAWAY_BURN_S)
+    out = np.where(hover, float(tr.thrust_n[-1]), thrust_n)
+    return np.where(burn, FLYAWAY_THRUST_N, out)
 
 
 def chute_factor(plan: Plan, tau: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -332,6 +365,8 @@ def prepare_ground(plan: Plan) -> None:
         else math.inf,
     )
     t_last = float(tr.time_s[-1]) + 1.0
+    if plan.vehicle.sky_crane and "bridle_cut" in plan.events:
+        t_last = max(t_last, plan.event_time("bridle_cut") + FLYAWAY_HOVER_S + FLYAWAY_BURN_S + 1.0)
     if not math.isfinite(active_from) or active_from >= plan.end_s:
         return
     coarse = np.arange(active_from, t_last, dt_frame)

@@ -26,9 +26,15 @@ DERIVED_OFFSETS_S: dict[str, tuple[str, float]] = {
     "inflation_peak_1": ("parachute_deploy", 1.66),
     "inflation_peak_2": ("parachute_deploy", 2.24),
 }
-#: Sky-crane rappel of the Mars 2020 reconstruction: starts 2.65 s after sky-crane start, lasts 5.5 s.
+#: Sky-crane rappel of the Mars 2020 reconstruction (when the timeline lacks ``rappel_start``/``_end``):
+#: starts 2.65 s after sky-crane start, lasts 5.5 s.
 RAPPEL_DELAY_S = 2.65
 RAPPEL_DURATION_S = 5.5
+#: Descent-stage flyaway after the bridle cut (kwan3217/edl flyaway model): 0.7 s hover, then
+#: 4 x 3000 N for 6 s while pitching away.
+FLYAWAY_HOVER_S = 0.7
+FLYAWAY_THRUST_N = 4 * 3000.0
+FLYAWAY_BURN_S = 6.0
 
 
 @dataclass(frozen=True)
@@ -58,14 +64,41 @@ class VehicleAcoustics:
         return float(np.pi * self.canopy_diameter_m**2 / 4.0)
 
 
-#: Fallback vehicles ([I] values: reference landing-and-web.md §1, §4.1) until a mission supplies them.
+#: Fallback vehicles ([I] values: reference landing-and-web.md §1, §4.1); with a mission model, the
+#: engines, canopy, aeroshell, masses and bridle come from ``Mission.vehicle`` and only the nozzle and
+#: microphone distances from here.
 VEHICLES: dict[str, VehicleAcoustics] = {
     # 8 MLEs (MR-80B class, 3.1 kN each), U_e 2.2 km/s; 21.5 m DGB; 4.5 m aeroshell; rover 1025 kg
     # the rover hangs 7.5 m below the descent stage after the rappel (airspacemag, "25-foot" bridle)
     "perseverance": VehicleAcoustics(8, 3100.0, 2200.0, 0.2, 21.5, 4.5, 1025.0, True, 3.0, 45.0, 2.0, 7.5),
     # one 7.5 kN variable-thrust engine, U_e ~3 km/s; ~16 m chute (200 m^2); 3.4 m aeroshell; ~1.2 t lander
     "zhurong": VehicleAcoustics(1, 7500.0, 3000.0, 0.3, 16.0, 3.4, 1200.0, False, 2.5, 35.0),
+    # MSL: same descent stage as Mars 2020, 19.7 m DGB, 899 kg rover
+    "curiosity": VehicleAcoustics(8, 3100.0, 2200.0, 0.2, 19.7, 4.5, 899.0, True, 3.0, 45.0, 2.0, 7.5),
 }
+
+
+def vehicle_from_mission(mission: object) -> VehicleAcoustics:
+    """The acoustic view of a ``marsound.landing.missions.Mission`` (fallback values for what it lacks)."""
+    name = str(getattr(mission, "name", "perseverance")).lower()
+    base = VEHICLES.get(name, VEHICLES["perseverance"])
+    v = mission.vehicle  # type: ignore[attr-defined]
+    eng = v.engines
+    sky_crane = getattr(getattr(mission, "triggers", None), "landing_mode", "sky_crane" if base.sky_crane else "") == (
+        "sky_crane"
+    )
+    landed = float(v.rover_mass_kg) if sky_crane else float(getattr(v, "powered_descent_mass_kg", base.landed_mass_kg))
+    return replace(
+        base,
+        engine_count=int(eng.count),
+        engine_thrust_max_n=float(eng.thrust_max_n),
+        exhaust_velocity_m_s=float(eng.exhaust_velocity_m_s),
+        canopy_diameter_m=float(getattr(v, "parachute_diameter_m", base.canopy_diameter_m)),
+        body_length_m=float(getattr(v, "aeroshell_diameter_m", base.body_length_m)),
+        landed_mass_kg=landed,
+        sky_crane=sky_crane,
+        bridle_length_m=float(getattr(v, "bridle_length_m", base.bridle_length_m)) if sky_crane else 0.0,
+    )
 
 
 def time_map(simulated: Sequence[Event], published: Sequence[Event]) -> tuple[np.ndarray, np.ndarray]:
