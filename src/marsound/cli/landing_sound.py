@@ -100,7 +100,7 @@ def register(landing_app: typer.Typer) -> None:
             air=air,
             sources=srcs,
             seed=seed,
-            **options,
+            parameters=options,
         )
         spec = None
         if plot is not None:

@@ -72,8 +72,8 @@ class SpectrogramAccumulator:
             else np.zeros((self.nfft // 2 + 1, 0), np.float32)
         )
         t = (np.arange(psd.shape[1]) + 0.5) * self.width / self.fs
-        f = np.fft.rfftfreq(self.nfft, 1.0 / self.fs)
-        return t, f, psd
+        f = np.asarray(np.fft.rfftfreq(self.nfft, 1.0 / self.fs), dtype=np.float64)
+        return t, f, np.asarray(psd, dtype=np.float32)
 
 
 def plot_descent_spectrogram(

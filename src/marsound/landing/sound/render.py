@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -176,6 +176,7 @@ def plan_descent_sound(
     trajectory: Trajectory | None = None,
     published_events: Sequence[Event] = (),
     vehicle: VehicleAcoustics | None = None,
+    parameters: Mapping[str, object] | None = None,
     **source_options: object,
 ) -> Plan:
     """Prepare a descent soundtrack (validation, air column, events, transients); stream it with
@@ -199,7 +200,7 @@ def plan_descent_sound(
                 "listener_distance_m is for the ground listener (the on-board one rides the lander)"
             )
         d = 0.0
-    params = resolve(PARAMETERS, source_options)
+    params = resolve(PARAMETERS, {**(parameters or {}), **source_options})
     if trajectory is None:
         traj, published, veh = _load_mission(mission)
     else:
@@ -210,7 +211,7 @@ def plan_descent_sound(
     if veh.sky_crane and "touchdown" in events and "bridle_cut" not in events:
         events["bridle_cut"] = Event("bridle_cut", events["touchdown"].time_s + 0.05, events["touchdown"].kind)
     nfft = int(2 ** round(math.log2(fs * 0.0427)))
-    freq = np.fft.rfftfreq(nfft, 1.0 / fs)
+    freq = np.asarray(np.fft.rfftfreq(nfft, 1.0 / fs), dtype=np.float64)
     column = build_air_column(aligned, freq, air=air)
     plan = Plan(
         trajectory=aligned,
@@ -320,6 +321,7 @@ def render_descent_sound(
     published_events: Sequence[Event] = (),
     vehicle: VehicleAcoustics | None = None,
     spectrogram: Any | None = None,
+    parameters: Mapping[str, object] | None = None,
     **source_options: object,
 ) -> DescentSound:
     """Render what a microphone on the lander, or on the ground, would hear during a mission's descent.
@@ -353,6 +355,8 @@ def render_descent_sound(
         Pressure [Pa] written as sample value 1.0 (default: four times the loudest noise rms).
     trajectory, published_events, vehicle
         Use this trajectory (and timeline, vehicle) instead of simulating ``mission``.
+    parameters
+        Source parameters as a mapping (merged with ``**source_options``).
     spectrogram
         An object with ``add(block)`` fed every pressure block [Pa]
         (e.g. :class:`~marsound.landing.sound.plot.SpectrogramAccumulator`).
@@ -377,6 +381,7 @@ def render_descent_sound(
         trajectory=trajectory,
         published_events=published_events,
         vehicle=vehicle,
+        parameters=parameters,
         **source_options,
     )
     return write_descent_sound(out_path, plan, progress=progress, full_scale_pa=full_scale_pa, spectrogram=spectrogram)

@@ -410,7 +410,7 @@ def _filtered(
     fs = plan.sample_rate_hz
     n = sfft.next_fast_len(waveform.size + lead + int(fs * (0.2 + 6e-5 * distance_m)), real=True)
     f = np.fft.rfftfreq(n, 1.0 / fs)
-    kr, ki = _interp_residual_k(f, plan.frequency_hz, kres)
+    kr, ki = _interp_residual_k(np.asarray(f, dtype=np.float64), plan.frequency_hz, kres)
     h = np.exp(-1j * (kr + 1j * ki) * distance_m - 2j * np.pi * f * lead / fs)
     y = sfft.irfft(sfft.rfft(waveform, n) * h, n)
     keep = max(int(np.nonzero(np.abs(y) > 1e-6 * np.max(np.abs(y)))[0][-1]) + 1, 1) if np.any(y) else 1
