@@ -170,7 +170,14 @@ def build_air_column(
 
 
 def distance_to_go_m(trajectory: Trajectory) -> NDArray[np.float64]:
-    """Horizontal distance [m] from the vehicle to the touchdown point along the track (0 at the end)."""
+    """Horizontal distance [m] from the vehicle to the touchdown point along the track (0 at the end).
+
+    From the trajectory's ``downrange_m`` when it has one, else the integral of the horizontal speed.
+    """
+    downrange = getattr(trajectory, "downrange_m", None)
+    if downrange is not None:
+        d = np.asarray(downrange, dtype=np.float64)
+        return d[-1] - d
     vh = np.sqrt(np.maximum(trajectory.speed_m_s**2 - trajectory.vertical_speed_m_s**2, 0.0))
     run = cumulative_trapezoid(vh, trajectory.time_s, initial=0.0)
     return run[-1] - run

@@ -14,7 +14,7 @@ cut of a sky crane at touchdown; the rappel 2.65 s after sky-crane start, lastin
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
@@ -134,29 +134,20 @@ def align(trajectory: Trajectory, published: Sequence[Event] = ()) -> tuple[Traj
     sim_a, pub_a = time_map(trajectory.events, published)
     t_new = warp(trajectory.time_s, sim_a, pub_a)
     keep = np.concatenate([[True], np.diff(t_new) > 0])
+    n = trajectory.time_s.size
     arrays = {
-        name: getattr(trajectory, name)[keep]
-        for name in (
-            "altitude_m",
-            "altitude_areoid_m",
-            "speed_m_s",
-            "vertical_speed_m_s",
-            "mach",
-            "dynamic_pressure_pa",
-            "temperature_k",
-            "pressure_pa",
-            "density_kg_m3",
-            "sound_speed_m_s",
-            "thrust_n",
-            "phase",
-        )
+        f.name: getattr(trajectory, f.name)[keep]
+        for f in fields(trajectory)
+        if f.name != "time_s"
+        and isinstance(getattr(trajectory, f.name), np.ndarray)
+        and getattr(trajectory, f.name).shape[:1] == (n,)
     }
     events: dict[str, Event] = {e.name: e for e in published}
     for e in trajectory.events:
         if e.name not in events:
             events[e.name] = replace(e, time_s=float(warp(np.array([e.time_s]), sim_a, pub_a)[0]))
     warped_events = tuple(sorted(events.values(), key=lambda e: e.time_s))
-    aligned = Trajectory(trajectory.mission, t_new[keep], events=warped_events, **arrays)
+    aligned = replace(trajectory, time_s=t_new[keep], events=warped_events, **arrays)
     for name, (anchor, offset) in DERIVED_OFFSETS_S.items():
         if name not in events and anchor in events:
             a = events[anchor]
