@@ -154,6 +154,39 @@ def test_engine_noise_well_above_the_parachute_phase(onboard):
     assert engines - chute > 15.0
 
 
+def test_descent_stage_flies_away_after_the_bridle_cut(onboard):
+    res, x, fs = onboard
+    t0 = res.start_s
+    hover = _db(_seg(x, fs, 412.0 - t0, 417.0 - t0))
+    later = _db(_seg(x, fs, 423.5 - t0, 424.5 - t0))
+    assert hover - later > 3.0  # the engines recede after 419.57 + 0.7 s
+
+
+def test_ground_doppler_is_the_moving_source_relation():
+    """Received frequency = emitted / (dt/dtau), t = tau + T(tau): the relation of marsound.rendering.moving
+    (a source receding at radial speed v is heard at c / (c + v) times its frequency)."""
+    plan = rnd.plan_descent_sound(
+        mission="perseverance",
+        trajectory=descent_trajectory(),
+        published_events=PUBLISHED,
+        listener="ground",
+        listener_distance_m=400.0,
+        sources=("rocket",),
+        sample_rate_hz=8000,
+    )
+    i = int(np.argmin(np.abs(plan.emit_tau - 391.0)))
+    tau = plan.emit_tau[i]
+    eps = 0.05
+    tt = np.array([tau - eps, tau + eps])
+    h = plan.trajectory.sample("altitude_m", tt)
+    x = np.interp(tt, plan.trajectory.time_s, plan._to_go_m)
+    r = np.sqrt(h**2 + x**2 + 400.0**2)
+    c_mean = 1.0 / float(plan.column.path_mean_slowness(np.array([h.mean()]))[0])
+    radial = (r[1] - r[0]) / (2 * eps)
+    assert radial < -10.0  # approaching
+    assert plan.emit_doppler[i] == pytest.approx(1.0 + radial / c_mean, rel=0.01)
+
+
 def test_sidecar_and_length(onboard, tmp_path):
     res, x, _fs = onboard
     assert len(x) == round((424.5 - 230.0) * FS)

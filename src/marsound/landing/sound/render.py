@@ -254,7 +254,7 @@ def sound_events(plan: Plan) -> tuple[SoundEvent, ...]:
             delay = float(t_arr[0]) - ev.time_s
         heard = ev.time_s + (delay or 0.0) - plan.start_s
         if 0.0 <= heard <= plan.end_s - plan.start_s:
-            out.append(SoundEvent(name, round(ev.time_s, 6), round(heard, 6), ev.kind))
+            out.append(SoundEvent(name, round(float(ev.time_s), 6), round(float(heard), 6), ev.kind))
     return tuple(sorted(out, key=lambda e: e.audio_time_s))
 
 

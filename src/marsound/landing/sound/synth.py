@@ -147,7 +147,8 @@ def engine_distance_m(plan: Plan, tau: NDArray[np.float64]) -> NDArray[np.float6
         out = out + v.bridle_length_m * np.clip((tau - t0) / max(t1 - t0, 1e-3), 0.0, 1.0)
     t_cut = plan.event_time("bridle_cut") + FLYAWAY_HOVER_S
     if math.isfinite(t_cut):
-        m = max(float(plan.trajectory.thrust_n[-1]) / MARS_GRAVITY_M_S2, 1.0)  # hovering mass
+        # hovering mass at the end, less the rover left on the ground
+        m = max(float(plan.trajectory.thrust_n[-1]) / MARS_GRAVITY_M_S2 - v.landed_mass_kg, 300.0)
         acc = max(FLYAWAY_THRUST_N / m - MARS_GRAVITY_M_S2, 0.5)
         dt = np.clip(tau - t_cut, 0.0, None)
         out = out + 0.5 * acc * dt * dt
