@@ -4,7 +4,7 @@ One module per source model, each citing its law: :mod:`.aero` (turbulent bounda
 :mod:`.parachute` (canopy wake, breathing, flutter), :mod:`.pyro` (pyros, parachute jolts,
 touchdown), :mod:`.rocket` (NASA SP-8072), :mod:`.boom` (Carlson's sonic boom); :mod:`.timeline`
 puts the trajectory on the published timeline, :mod:`.propagation` carries the sound to the
-listener, :mod:`.synth` streams it, :mod:`.render` writes it, :mod:`.plot` draws it.
+listener, :mod:`.prepare` and :mod:`.synth` stream it, :mod:`.render` writes it, :mod:`.plot` draws it.
 
 Quick start
 -----------

@@ -17,18 +17,15 @@ from marsound.errors import InvalidParameterError, UnknownNameError
 from marsound.landing.model import Event, Trajectory
 from marsound.landing.sound import aero, boom, parachute, pyro, rocket
 from marsound.landing.sound.params import Parameter, resolve
+from marsound.landing.sound.prepare import arrival, prepare_ground, prepare_modulation, prepare_transients
 from marsound.landing.sound.propagation import AIRS, build_air_column, distance_to_go_m
 from marsound.landing.sound.synth import (
     LISTENERS,
     OVERLAP,
     SOURCE_NAMES,
     Plan,
-    arrival,
     iter_pressure_blocks,
     level_estimate_pa,
-    prepare_ground,
-    prepare_modulation,
-    prepare_transients,
 )
 from marsound.landing.sound.timeline import VEHICLES, VehicleAcoustics, align, vehicle_from_mission
 
