@@ -371,3 +371,23 @@ def test_failed_render_leaves_no_file(tmp_path):
     with pytest.raises(InvalidParameterError):
         rnd.render_descent_sound(out, mission="perseverance", trajectory=descent_trajectory(dt_s=1.0), end_s=-1.0)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_trajectory_is_warped_onto_the_published_timeline():
+    from marsound.landing.sound.timeline import align
+
+    traj = descent_trajectory(sim_offsets_s=1.5)
+    aligned, events = align(traj, PUBLISHED)
+    for name in ("parachute_deploy", "heat_shield_separation", "backshell_separation", "touchdown"):
+        pub = next(e.time_s for e in PUBLISHED if e.name == name)
+        sim = traj.event(name).time_s
+        assert sim == pytest.approx(pub + (1.5 if name != "touchdown" else 0.0))
+        assert events[name].time_s == pub and events[name].kind == "published"
+        # the state the simulation had at its event is the state at the published time
+        for q in ("dynamic_pressure_pa", "speed_m_s", "altitude_m"):
+            assert float(aligned.sample(q, pub)) == pytest.approx(float(traj.sample(q, sim)), rel=1e-3, abs=0.05), (
+                name,
+                q,
+            )
+    assert events["line_stretch"].time_s == pytest.approx(240.63 + 1.04)
+    assert np.all(np.diff(aligned.time_s) > 0)
