@@ -99,6 +99,8 @@ def test_cli_ground_listener_and_set(fake_mission, tmp_path, capsys):
         (["--listener", "ground", "--listener-distance-m", "1e12"], "listener_distance_m"),
         (["--set", "rocket_efficiency=7"], "rocket_efficiency"),
         (["--set", "bogus"], "NAME=VALUE"),
+        (["-o", "/proc/no-such-dir/x.wav", "--start-s", "400", "--end-s", "401"], "cannot write"),
+        (["-o", "x.xyz"], "unsupported output format"),
     ],
 )
 def test_cli_bad_input_one_line_error_exit_2(fake_mission, tmp_path, capsys, extra, needle):

@@ -86,8 +86,9 @@ def register(landing_app: typer.Typer) -> None:
         ),
     ) -> None:
         from marsound.landing.sound import SOURCE_NAMES, plan_descent_sound
-        from marsound.landing.sound.render import write_descent_sound
+        from marsound.landing.sound.render import check_output_path, write_descent_sound
 
+        check_output_path(output)
         options = _parse_sets(set_)
         srcs = tuple(s.strip() for s in sources.split(",") if s.strip()) if sources else SOURCE_NAMES
         plan = plan_descent_sound(

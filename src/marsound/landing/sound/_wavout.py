@@ -15,6 +15,8 @@ from numpy.typing import NDArray
 from marsound._atomic import atomic_path
 from marsound.rendering.audio_io import output_format
 
+__all__ = ["SoundWriter", "output_format"]
+
 
 class SoundWriter:
     """Write mono float32 blocks to ``path`` atomically; sidecars are committed with it."""

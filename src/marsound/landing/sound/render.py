@@ -398,18 +398,32 @@ def write_descent_sound(
     """
     from marsound.landing.sound._wavout import SoundWriter
 
+    out = check_output_path(out_path)
     scale = positive_finite(full_scale_pa, "full_scale_pa") if full_scale_pa is not None else full_scale_for(plan)
-    out = Path(out_path)
     peak = 0.0
-    with SoundWriter(out, int(plan.sample_rate_hz), comment=MODEL_NOTICE) as w:
-        for block in iter_descent_sound(plan, progress=progress):
-            peak = max(peak, float(np.max(np.abs(block))) if block.size else 0.0)
-            if spectrogram is not None:
-                spectrogram.add(block)
-            w.write(block * np.float32(1.0 / scale))
-        result = describe(plan, path=out, frames=w.frames, full_scale_pa=scale, peak_pa=peak)
-        w.add_sidecar(out.with_name(out.name + ".json"), result.to_json())
+    try:
+        with SoundWriter(out, int(plan.sample_rate_hz), comment=MODEL_NOTICE) as w:
+            for block in iter_descent_sound(plan, progress=progress):
+                peak = max(peak, float(np.max(np.abs(block))) if block.size else 0.0)
+                if spectrogram is not None:
+                    spectrogram.add(block)
+                w.write(block * np.float32(1.0 / scale))
+            result = describe(plan, path=out, frames=w.frames, full_scale_pa=scale, peak_pa=peak)
+            w.add_sidecar(out.with_name(out.name + ".json"), result.to_json())
+    except OSError as exc:
+        raise InvalidParameterError(f"cannot write {out}: {exc.strerror or exc}") from None
     return result
+
+
+def check_output_path(out_path: str | Path) -> Path:
+    """The output path if its suffix is a sound format and it is not a folder (checked before any work)."""
+    from marsound.landing.sound._wavout import output_format
+
+    out = Path(out_path)
+    if out.is_dir():
+        raise InvalidParameterError(f"output {out} is a folder; give a file name such as {out / 'descent.wav'}")
+    output_format(out)
+    return out
 
 
 __all__ = [
@@ -420,6 +434,7 @@ __all__ = [
     "PARAMETERS",
     "DescentSound",
     "SoundEvent",
+    "check_output_path",
     "describe",
     "iter_descent_sound",
     "plan_descent_sound",
