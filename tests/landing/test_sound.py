@@ -50,6 +50,8 @@ def test_rocket_sound_power_matches_sp8072():
     lw = rocket.sound_power_level_db(8 * 3100.0, 2200.0, 0.005)
     assert lw == pytest.approx(10 * math.log10(0.005 * 0.5 * 24_800 * 2200 / 1e-12), abs=1e-9)
     assert lw == pytest.approx(171.3, abs=0.1)
+    # Zhurong: one 7.5 kN engine, U_e ~3 km/s -> ~168 dB (reference landing-and-web §4.1)
+    assert rocket.sound_power_level_db(7500.0, 3000.0, 0.005) == pytest.approx(167.5, abs=0.1)
     # one engine is 10 log10 8 = 9 dB less; the spectrum carries exactly W
     assert lw - rocket.sound_power_level_db(3100.0, 2200.0, 0.005) == pytest.approx(9.03, abs=0.01)
     f = np.linspace(0.01, 2e5, 2_000_001)
@@ -201,6 +203,11 @@ def test_sidecar_and_length(onboard, tmp_path):
     assert ev["heat_shield_separation"]["audio_time_s"] == pytest.approx(263.26 - 230.0)
     assert side["sources"]["rocket"]["parameters"]["rocket_efficiency"]["value"] == 0.005
     assert side["sources"]["rocket"]["parameters"]["rocket_efficiency"]["range"] == [0.001, 0.01]
+    derived = side["sources"]["rocket"]["derived"]
+    assert derived["engines"] == 8
+    assert derived["sound_power_level_db_re_1pw_at_max_thrust"] == pytest.approx(
+        10 * math.log10(0.005 * 0.5 * derived["total_thrust_max_n"] * derived["exhaust_velocity_m_s"] / 1e-12)
+    )
 
 
 def test_streaming_is_deterministic_and_exact_length():

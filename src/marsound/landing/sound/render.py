@@ -265,6 +265,19 @@ def describe(plan: Plan, *, path: Path | None, frames: int, full_scale_pa: float
         for s in plan.sources
     }
     v = plan.vehicle
+    if "rocket" in sources:
+        full = v.engine_count * v.engine_thrust_max_n
+        sources["rocket"]["derived"] = {
+            "engines": v.engine_count,
+            "total_thrust_max_n": full,
+            "exhaust_velocity_m_s": v.exhaust_velocity_m_s,
+            "sound_power_w_at_max_thrust": float(
+                rocket.sound_power_w(full, v.exhaust_velocity_m_s, plan.params["rocket_efficiency"])
+            ),
+            "sound_power_level_db_re_1pw_at_max_thrust": rocket.sound_power_level_db(
+                full, v.exhaust_velocity_m_s, plan.params["rocket_efficiency"]
+            ),
+        }
     extra: dict[str, Any] = {}
     if plan.boom_info is not None:
         extra["sonic_boom"] = plan.boom_info
