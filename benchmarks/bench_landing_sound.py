@@ -55,11 +55,11 @@ times = []
 walls = []
 wav = os.path.join(workdir, case + ".wav")
 if case == "numpy-noise":
-    from marsound.landing.sound._wavout import SoundWriter
+    from marsound.audio import AudioWriter
     for _ in range(repeats):
         t = time.process_time(); t_wall = time.perf_counter()
         rng = np.random.default_rng(0)
-        with SoundWriter(__import__("pathlib").Path(wav), 48000) as w:
+        with AudioWriter(wav, 48000, 1) as w:
             left = plan.total_samples
             while left > 0:
                 n = min(left, 1 << 18)

@@ -7,9 +7,9 @@ import math
 
 import numpy as np
 import pytest
-import soundfile as sf
 from sound_fixtures import PUBLISHED, descent_trajectory
 
+from marsound.audio import read_audio_array
 from marsound.errors import InvalidParameterError, UnknownNameError
 from marsound.landing.sound import aero, boom, parachute, rocket
 from marsound.landing.sound import render as rnd
@@ -27,8 +27,8 @@ def _render(tmp_path, name="s.wav", **kw):
     kw.setdefault("sample_rate_hz", FS)
     out = tmp_path / name
     res = rnd.render_descent_sound(out, mission="perseverance", **kw)
-    x, fs = sf.read(out, dtype="float64")
-    return res, x * res.full_scale_pa, fs
+    x, fs = read_audio_array(out, mono=True)
+    return res, x.astype(np.float64) * res.full_scale_pa, fs
 
 
 @pytest.fixture(scope="module")

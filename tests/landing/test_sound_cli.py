@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-import soundfile as sf
 from sound_fixtures import PUBLISHED, descent_trajectory
 
+from marsound.audio import probe
 from marsound.cli.main import main
 from marsound.landing.sound import render as rnd
 from marsound.landing.sound.timeline import VEHICLES
@@ -55,8 +55,8 @@ def test_cli_writes_wav_sidecar_json_and_plot(fake_mission, tmp_path, capsys):
     names = {e["name"]: e for e in side["events"]}
     assert names["backshell_separation"]["audio_time_s"] == pytest.approx(357.30 - 355.0)
     assert set(side["sources"]) >= {"aero", "parachute", "pyro", "rocket", "touchdown"}
-    info = sf.info(out)
-    assert info.frames == 10.5 * 16000 and info.samplerate == 16000
+    info = probe(out)
+    assert info.frames == 10.5 * 16000 and info.sample_rate_hz == 16000
     assert png.stat().st_size > 10_000
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -12,6 +13,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from marsound._atomic import atomic_path
 from marsound._validate import choose, positive_finite
 from marsound.errors import InvalidParameterError, UnknownNameError
 from marsound.landing.model import Event, Trajectory
@@ -135,8 +137,8 @@ class DescentSound:
 def _load_mission(name: str) -> tuple[Trajectory, tuple[Event, ...], VehicleAcoustics]:
     """Simulate the mission called ``name``; its published timeline; its acoustic vehicle."""
     try:
-        from marsound.landing.missions import get_mission, published_timeline
-        from marsound.landing.trajectory import simulate
+        from marsound.landing.missions import get_mission, published_timeline  # type: ignore[import-not-found,unused-ignore]
+        from marsound.landing.trajectory import simulate  # type: ignore[import-not-found,unused-ignore]
     except ImportError:  # pragma: no cover - until the mission models are merged
         raise UnknownNameError(f"unknown mission {name!r}: no mission models are installed") from None
     m = get_mission(name)
@@ -409,28 +411,37 @@ def write_descent_sound(
 
     See :func:`render_descent_sound`.
     """
-    from marsound.landing.sound._wavout import SoundWriter
+    from marsound.audio import AudioWriter
 
     out = check_output_path(out_path)
     scale = positive_finite(full_scale_pa, "full_scale_pa") if full_scale_pa is not None else full_scale_for(plan)
     peak = 0.0
     try:
-        with SoundWriter(out, int(plan.sample_rate_hz), comment=MODEL_NOTICE) as w:
+        with contextlib.ExitStack() as commit:  # the sound file and its sidecar are renamed in place together
+            w = commit.enter_context(AudioWriter(out, int(plan.sample_rate_hz), 1, frames_hint=plan.total_samples))
             for block in iter_descent_sound(plan, progress=progress):
                 peak = max(peak, float(np.max(np.abs(block))) if block.size else 0.0)
                 if spectrogram is not None:
                     spectrogram.add(block)
                 w.write(block * np.float32(1.0 / scale))
+            w.close()
             result = describe(plan, path=out, frames=w.frames, full_scale_pa=scale, peak_pa=peak)
-            w.add_sidecar(out.with_name(out.name + ".json"), result.to_json())
+            tmp = commit.enter_context(atomic_path(sidecar_path(out)))
+            tmp.write_text(result.to_json() + "\n", encoding="utf-8")
     except OSError as exc:
         raise InvalidParameterError(f"cannot write {out}: {exc.strerror or exc}") from None
     return result
 
 
+def sidecar_path(out_path: str | Path) -> Path:
+    """The JSON sidecar of a soundtrack: ``<out_path>.json``."""
+    out = Path(out_path)
+    return out.with_name(out.name + ".json")
+
+
 def check_output_path(out_path: str | Path) -> Path:
     """The output path if its suffix is a sound format and it is not a folder (checked before any work)."""
-    from marsound.landing.sound._wavout import output_format
+    from marsound.audio import output_format
 
     out = Path(out_path)
     if out.is_dir():
@@ -452,5 +463,6 @@ __all__ = [
     "iter_descent_sound",
     "plan_descent_sound",
     "render_descent_sound",
+    "sidecar_path",
     "write_descent_sound",
 ]
