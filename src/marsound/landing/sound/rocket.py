@@ -55,7 +55,13 @@ def sound_power_w(
 
 
 def sound_power_level_db(thrust_n: float, exhaust_velocity_m_s: float, efficiency: float) -> float:
-    """``L_W`` [dB re 1 pW] of :func:`sound_power_w`."""
+    """``L_W`` [dB re 1 pW] of :func:`sound_power_w`.
+
+    Examples
+    --------
+    >>> round(sound_power_level_db(8 * 3100.0, 2200.0, 0.005), 1)   # Perseverance, 8 x 3.1 kN
+    171.3
+    """
     w = float(sound_power_w(thrust_n, exhaust_velocity_m_s, efficiency))
     return 10.0 * math.log10(w / P_REF_W) if w > 0 else -math.inf
 
