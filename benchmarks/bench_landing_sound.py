@@ -14,9 +14,8 @@ is the process's CPU time (``time.process_time``, best of ``--repeats``): the ma
 wall-clock time counts the other processes' turns on the core; wall time is printed beside it.
 Targets (issue 14): >= 50x real time on one core, < 300 MB.
 
-The trajectory is ``marsound.landing.trajectory.simulate(get_mission("perseverance"))``; if the
-mission models are not installed, a hand-built Perseverance-like profile (``tests/landing``) is used
-and the output says so.
+The trajectory is ``marsound.landing.trajectory.simulate(get_mission("perseverance"))``, aligned on
+the published timeline.
 
 Usage: ``python benchmarks/bench_landing_sound.py [--repeats 2]``
 """
@@ -40,15 +39,7 @@ case, workdir, repeats, root = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.a
 import numpy as np
 from marsound.landing.sound import render_descent_sound, plan_descent_sound
 kw = {}
-source = "simulated mission"
-try:
-    from marsound.landing.missions import get_mission  # noqa: F401
-    from marsound.landing.trajectory import simulate  # noqa: F401
-except ImportError:
-    sys.path.insert(0, os.path.join(root, "tests", "landing"))
-    from sound_fixtures import PUBLISHED, descent_trajectory
-    kw = dict(trajectory=descent_trajectory(), published_events=PUBLISHED)
-    source = "hand-built Perseverance-like profile (mission models not installed)"
+source = "marsound.landing.trajectory.simulate(get_mission('perseverance'))"
 plan = plan_descent_sound(mission="perseverance", sample_rate_hz=48000, **kw)
 seconds = plan.total_samples / 48000
 times = []

@@ -3,6 +3,9 @@
 1. :func:`physics_comparison`: absorption and sound speed on Mars (Jezero) and Earth at
    :data:`DEMO_FREQUENCIES_HZ`, and the level change at equal acoustic power; a plot.
 2. :func:`render_demo_sounds`: built-in sounds on Earth and on Mars, side by side.
+3. :func:`marsound.landing.sound.demo.render_demo_descent`: Perseverance's descent as its microphone
+   would have heard it (a model), ``<out>/landing/perseverance_descent_onboard.wav`` with its JSON
+   sidecar and spectrogram.
 
 :func:`render_demo_sounds` writes into ``<out>/sounds/``: one WAV per sound, planet and distance
 (``<sound>_<earth|mars>_<D>m.wav``), one spectrogram PNG per sound (Earth row over Mars row,
@@ -79,6 +82,9 @@ def run_demo(out_dir: str | Path, *, sound_seconds: float = DEMO_SOUND_SECONDS) 
     )
     outputs: dict[str, Path] = {"physics_plot": Path(plot)}
     outputs.update(render_demo_sounds(out_dir, duration_s=sound_seconds))
+    from marsound.landing.sound.demo import render_demo_descent
+
+    outputs.update(render_demo_descent(out_dir))
     return outputs
 
 

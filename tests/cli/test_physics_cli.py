@@ -105,3 +105,5 @@ def test_demo_writes_plot(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
     assert code == 0
     assert (tmp_path / "demo" / "physics_mars_vs_earth.png").exists()
     assert "Mars" in out
+    assert (tmp_path / "demo" / "landing" / "perseverance_descent_onboard.wav").stat().st_size > 1_000_000
+    assert (tmp_path / "demo" / "landing" / "perseverance_descent_onboard.wav.json").exists()

@@ -15,7 +15,8 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(DEFAULT_OUT, "--out", "-o", help="Folder for the demo outputs."),
     ) -> None:
         """Run the demo: Mars vs Earth physics table and plot, and the built-in sounds rendered on
-        Earth and Mars at 2, 10 and 50 m (WAV, spectrogram PNGs, HTML page with players), in --out."""
+        Earth and Mars at 2, 10 and 50 m (WAV, spectrogram PNGs, HTML page with players), and Perseverance's
+        descent as its microphone would have heard it (a model: WAV, JSON, spectrogram), in --out."""
         from rich.console import Console
         from rich.table import Table
 
@@ -44,4 +45,8 @@ def register(app: typer.Typer) -> None:
         console.print(f"wrote {outputs['physics_plot']}")
         console.print(
             f"wrote {outputs['sounds_page']} (open it in a browser to listen; WAVs and PNGs in {out / 'sounds'})"
+        )
+        console.print(
+            f"wrote {outputs['descent_sound']} and {outputs['descent_spectrogram'].name}: Perseverance's descent "
+            "as its microphone would have heard it (a model, not a recording)"
         )

@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 
 from marsound._atomic import atomic_path
 from marsound._validate import choose, positive_finite
-from marsound.errors import InvalidParameterError, UnknownNameError
+from marsound.errors import InvalidParameterError
 from marsound.landing.model import Event, Trajectory
 from marsound.landing.sound import aero, boom, parachute, pyro, rocket
 from marsound.landing.sound.params import Parameter, resolve
@@ -136,11 +136,9 @@ class DescentSound:
 
 def _load_mission(name: str) -> tuple[Trajectory, tuple[Event, ...], VehicleAcoustics]:
     """Simulate the mission called ``name``; its published timeline; its acoustic vehicle."""
-    try:
-        from marsound.landing.missions import get_mission, published_timeline  # type: ignore[import-not-found,unused-ignore]
-        from marsound.landing.trajectory import simulate  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:  # pragma: no cover - until the mission models are merged
-        raise UnknownNameError(f"unknown mission {name!r}: no mission models are installed") from None
+    from marsound.landing.missions import get_mission, published_timeline
+    from marsound.landing.trajectory import simulate
+
     m = get_mission(name)
     return simulate(m), tuple(published_timeline(m.name)), vehicle_from_mission(m)
 
