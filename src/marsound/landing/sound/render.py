@@ -206,7 +206,7 @@ def plan_descent_sound(
     veh = vehicle or veh
     aligned, events = align(traj, published)
     if veh.sky_crane and "touchdown" in events and "bridle_cut" not in events:
-        events["bridle_cut"] = Event("bridle_cut", events["touchdown"].time_s + 0.05, events["touchdown"].kind)
+        events["bridle_cut"] = Event("bridle_cut", events["touchdown"].time_s + 0.05, "simulated", "touchdown + 0.05 s")
     nfft = int(2 ** round(math.log2(fs * 0.0427)))
     freq = np.asarray(np.fft.rfftfreq(nfft, 1.0 / fs), dtype=np.float64)
     column = build_air_column(aligned, freq, air=air)

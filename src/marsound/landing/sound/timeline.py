@@ -151,5 +151,7 @@ def align(trajectory: Trajectory, published: Sequence[Event] = ()) -> tuple[Traj
     for name, (anchor, offset) in DERIVED_OFFSETS_S.items():
         if name not in events and anchor in events:
             a = events[anchor]
-            events[name] = Event(name, a.time_s + offset, a.kind, source="offset from Mars 2020 reconstruction")
+            events[name] = Event(
+                name, a.time_s + offset, "simulated", source=f"{anchor} + {offset:g} s (Mars 2020 reconstruction)"
+            )
     return aligned, events
