@@ -21,6 +21,11 @@ On the ground
     source's air times ``sqrt(Z_ground / Z_source)`` (Pierce, "Acoustics", 1989, §8.6). The Doppler
     shift of the moving source follows from ``t = tau + T(tau)`` as in
     :mod:`marsound.rendering.moving`: a received frequency ``f`` was emitted at ``f |dt/dtau|``.
+    That renderer itself is not used here: it propagates through one uniform atmosphere and refuses
+    radial speeds above 95 % of the speed of sound, while this path crosses 0-125 km of changing
+    air and the vehicle approaches supersonically until after parachute deployment (the fold of
+    ``t(tau)`` is the sonic boom). The noise sources are synthesised directly at the listener,
+    frame by frame, with the same time map.
 """
 
 from __future__ import annotations
