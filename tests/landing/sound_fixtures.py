@@ -2,8 +2,8 @@
 
 A Perseverance-like profile: entry at 125 km and 5.5 km/s, parachute at E+240.6 s (~11 km,
 ~400 m/s), terminal ~89 m/s at backshell separation (~2.1 km), powered descent to a 20 m sky crane,
-rover contact at E+418.07 s, bridle cut at E+419.57 s (times of the Mars 2020 reconstruction,
-reference landing-and-web §1.1).
+rover contact at E+418.07 s, bridle cut at E+419.57 s (times of the Mars 2020 reconstruction
+from NAIF's EDL SPICE kernels, kwan3217/edl m20_edl_recon.py).
 Air from the NASA Glenn Mars fit of the physics core, ideal CO2 gas.
 """
 

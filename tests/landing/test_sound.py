@@ -50,7 +50,7 @@ def test_rocket_sound_power_matches_sp8072():
     lw = rocket.sound_power_level_db(8 * 3100.0, 2200.0, 0.005)
     assert lw == pytest.approx(10 * math.log10(0.005 * 0.5 * 24_800 * 2200 / 1e-12), abs=1e-9)
     assert lw == pytest.approx(171.3, abs=0.1)
-    # Zhurong: one 7.5 kN engine, U_e ~3 km/s -> ~168 dB (reference landing-and-web §4.1)
+    # Zhurong: one 7.5 kN engine, U_e ~3 km/s -> ~168 dB (Eldred 1971, SP-8072)
     assert rocket.sound_power_level_db(7500.0, 3000.0, 0.005) == pytest.approx(167.5, abs=0.1)
     # one engine is 10 log10 8 = 9 dB less; the spectrum carries exactly W
     assert lw - rocket.sound_power_level_db(3100.0, 2200.0, 0.005) == pytest.approx(9.03, abs=0.01)
@@ -244,7 +244,7 @@ def test_mars_vs_earth_same_power_differs_by_the_impedance_ratio(tmp_path):
     h = float(plan_m.trajectory.sample("altitude_m", 383.0))
     zm, ze = (float(p.column.interp("impedance_pa_s_m", h)) for p in (plan_m, plan_e))
     ratio_db = 10 * math.log10(zm / ze)
-    assert ratio_db == pytest.approx(-20.4, abs=1.5)  # reference: rho c 3.7 vs 412 Pa s/m
+    assert ratio_db == pytest.approx(-20.4, abs=1.5)  # rho c 3.7 vs 412 Pa s/m (Maurice et al. 2022: ~20 dB)
     # the same band heard through 3 m of each air: impedance ratio and (small) absorption, from the physics core
     f = np.arange(40.0, 200.0, 1.0)
     w = rocket.psd(f, thrust_n=np.array([1.0]), exhaust_velocity_m_s=2200.0, exit_diameter_m=0.2, params=plan_m.params)[

@@ -34,7 +34,9 @@ F32 = np.float32
 PARAMETERS: dict[str, Parameter] = {
     "chute_lighthill_constant": Parameter(3e-5, 1e-6, 1e-3, "", "Lighthill constant K of the canopy wake"),
     "chute_wake_strouhal": Parameter(0.2, 0.05, 0.5, "", "Strouhal number of the wake-noise peak, on D/10"),
-    "breathing_strouhal": Parameter(0.15, 0.1, 0.2, "", "canopy breathing frequency St_b U / D (reference §4.4)"),
+    "breathing_strouhal": Parameter(
+        0.15, 0.1, 0.2, "", "canopy breathing frequency St_b U / D (estimate, 2-4 Hz at deployment)"
+    ),
     "breathing_depth": Parameter(0.5, 0.0, 0.9, "", "breathing modulation depth while supersonic (a third subsonic)"),
     "flutter_frequency_hz": Parameter(12.0, 2.0, 20.0, "Hz", "fabric flutter modulation frequency"),
     "flutter_depth": Parameter(0.2, 0.0, 0.9, "", "fabric flutter modulation depth"),

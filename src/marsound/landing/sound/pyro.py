@@ -1,7 +1,7 @@
 """Impulsive events: pyrotechnic separations, the mortar, parachute jolts and touchdown.
 
-No acoustic measurement of these events exists for a Mars landing (reference: no EDL audio was
-recorded by Perseverance, NASA release 2021-02-22). Each is modelled as a radiated acoustic
+No acoustic measurement of these events exists for a Mars landing (Perseverance's EDL microphone
+recorded nothing usable, NASA release 2021-02-22). Each is modelled as a radiated acoustic
 *energy* ``E`` [J] with a waveform of unit energy, so the pressure at a listener follows from
 ``integral p^2 dt = E Z / (4 pi r^2)`` (spherical spreading, impedance ``Z = rho c`` of the
 listener's air) like every radiated source, and Mars and Earth differ by the impedance ratio.

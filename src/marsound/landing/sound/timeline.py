@@ -64,7 +64,8 @@ class VehicleAcoustics:
         return float(np.pi * self.canopy_diameter_m**2 / 4.0)
 
 
-#: Fallback vehicles ([I] values: reference landing-and-web.md §1, §4.1); with a mission model, the
+#: Fallback vehicles (inferred values: MR-80B throttling engines, Dawson et al. AIAA 2007-5481; O'Farrell
+#: et al. 2022 for the 21.5 m canopy; CNSA/Xinhua for Zhurong's 7.5 kN engine); with a mission model, the
 #: engines, canopy, aeroshell, masses and bridle come from ``Mission.vehicle`` and only the nozzle and
 #: microphone distances from here.
 VEHICLES: dict[str, VehicleAcoustics] = {
