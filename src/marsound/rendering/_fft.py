@@ -65,12 +65,12 @@ def next_fast_len(n: int) -> int:
 def rfft(x: NDArray[np.floating], *, out: NDArray[np.complexfloating] | None = None) -> NDArray[np.complexfloating]:
     """Real FFT along the last axis (its full length; float32 in, complex64 out), into ``out`` if given."""
     if _POCKETFFT is not None:
-        return _POCKETFFT.r2c(x, axes=[x.ndim - 1], forward=True, inorm=0, out=out)  # type: ignore[no-any-return]
+        return _POCKETFFT.r2c(x, axes=[x.ndim - 1], forward=True, inorm=0, out=out)
     from scipy import fft
 
     y = fft.rfft(x, axis=-1)
     if out is None:
-        return y  # type: ignore[no-any-return]
+        return y
     out[...] = y
     return out
 
@@ -80,13 +80,13 @@ def irfft(
 ) -> NDArray[np.floating]:
     """Inverse of :func:`rfft` to ``n`` real samples along the last axis (scaled by 1/n), into ``out`` if given."""
     if _POCKETFFT is not None:
-        return _POCKETFFT.c2r(  # type: ignore[no-any-return]
+        return _POCKETFFT.c2r(
             spectrum, axes=[spectrum.ndim - 1], lastsize=int(n), forward=False, inorm=2, out=out
         )
     from scipy import fft
 
     y = fft.irfft(spectrum, int(n), axis=-1)
     if out is None:
-        return y  # type: ignore[no-any-return]
+        return y
     out[...] = y
     return out
