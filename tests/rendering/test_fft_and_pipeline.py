@@ -15,7 +15,7 @@ from scipy import fft as scipy_fft
 from marsound.errors import FileFormatError
 from marsound.physics import preset
 from marsound.rendering import _fft, render_file
-from marsound.rendering.pipeline import BackgroundWriter, prefetched
+from marsound.rendering.pipeline import BUFFERS, BackgroundWriter, prefetched
 
 
 def test_direct_pocketfft_is_in_use_and_matches_scipy_fft():
@@ -100,3 +100,20 @@ def test_bad_sample_mid_stream_leaves_nothing_and_no_thread(tmp_path):
         render_file(src, tmp_path / "out.wav", [10.0, 50.0], preset("jezero"), block_frames=1000)
     assert leftovers(tmp_path) == ["in.wav"]
     assert threading.active_count() == before
+
+
+def test_reader_rotates_its_buffers_so_a_prefetched_block_stays_valid(tmp_path):
+    from marsound.audio import AudioReader
+
+    x = np.arange(10_000, dtype=np.float32).reshape(-1, 2) / 10_000
+    sf.write(tmp_path / "in.wav", x, 8_000, subtype="FLOAT")
+    reader = AudioReader(tmp_path / "in.wav")
+    held = list(reader.blocks(block_frames=700, buffers=8))  # 8 blocks: no buffer reused
+    np.testing.assert_array_equal(np.concatenate(held), x)
+    gen = reader.blocks(block_frames=700, buffers=3)
+    a, b, c = next(gen), next(gen), next(gen)
+    np.testing.assert_array_equal(a, x[:700])  # still intact: 3 buffers in turn
+    next(gen)
+    assert np.shares_memory(a, c) is False and np.shares_memory(b, a) is False
+    ahead = prefetched(lambda: reader.blocks(block_frames=333, buffers=BUFFERS))
+    np.testing.assert_array_equal(np.concatenate([blk.copy() for blk in ahead]), x)

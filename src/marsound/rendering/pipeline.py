@@ -23,6 +23,8 @@ from marsound.audio import AudioWriter
 
 DEPTH = 2
 """Blocks queued between threads (each way)."""
+BUFFERS = DEPTH + 2
+"""Reused buffers a producer of :func:`prefetched` needs (blocks valid until the next is asked for)."""
 _POLL_S = 0.05
 
 
@@ -43,7 +45,9 @@ Block = NDArray[np.float32]
 def prefetched(make_blocks: Callable[[], Iterator[Block]], *, depth: int = DEPTH) -> Iterator[Block]:
     """Iterate the blocks of ``make_blocks()`` produced ahead by a background thread.
 
-    Each block must be an array the producer will not reuse (e.g. ``AudioReader.blocks(copy=True)``).
+    A block is handed on as it is: the producer may reuse its buffer only ``depth + 2`` blocks
+    later (``AudioReader.blocks(buffers=depth + 2)``, see :data:`BUFFERS`), when the consumer has
+    asked for the next block (``depth`` queued, one being read, one held by the consumer).
     Exceptions of the producer are raised here, at the point of the stream where they happened.
     """
     q: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)

@@ -34,7 +34,7 @@ from marsound.rendering.filters import (
     design_propagation_filter,
 )
 from marsound.rendering.moving import MovingSourceFilter, Trajectory
-from marsound.rendering.pipeline import BackgroundWriter, prefetched
+from marsound.rendering.pipeline import BUFFERS, BackgroundWriter, prefetched
 from marsound.rendering.source_models import DEFAULT_SOURCE_MODEL, SOURCE_MODELS, source_gain_db
 
 NORMALIZE_PEAK = 10.0 ** (-1.0 / 20.0)  # -1 dBFS
@@ -247,7 +247,7 @@ def render_file(
         ]
         # reading, filtering and writing overlap (pipeline.py); the blocks stay in order
         with BackgroundWriter(writers) as background:
-            for block in prefetched(lambda: reader.blocks(block_frames=block_frames, copy=True)):
+            for block in prefetched(lambda: reader.blocks(block_frames=block_frames, buffers=BUFFERS)):
                 background.write([proc.process(block) for proc in procs])
                 if progress is not None:
                     progress(block.shape[0])
