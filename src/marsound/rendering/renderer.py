@@ -302,9 +302,9 @@ def _peaks(
 
     def seen(i: int, y: NDArray[np.float32]) -> None:
         if y.size:
-            peaks[i] = max(peaks[i], float(np.max(np.abs(y))))
+            peaks[i] = max(peaks[i], float(y.max()), -float(y.min()))
 
-    for block in reader.blocks(block_frames=block_frames):
+    for block in prefetched(lambda: reader.blocks(block_frames=block_frames, buffers=BUFFERS)):
         for i, proc in enumerate(procs):
             seen(i, proc.process(block))
         if progress is not None:
