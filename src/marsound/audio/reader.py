@@ -84,11 +84,13 @@ class AudioReader:
         block_frames: int = DEFAULT_BLOCK_FRAMES,
         mono: bool = False,
         copy: bool = False,
+        buffers: int = 1,
     ) -> Iterator[NDArray[np.float32]]:
         """Consecutive float32 blocks of frames ``[start, stop)``.
 
         ``(frames, channels)`` blocks, or 1-D channel means with ``mono``. Unless ``copy``, each
-        block is a view of one reused buffer, valid until the next one is requested.
+        block is a view of one of ``buffers`` reused buffers (taken in turn), valid until
+        ``buffers`` more blocks have been requested (a prefetching thread needs a few).
 
         Raises
         ------
@@ -112,24 +114,29 @@ class AudioReader:
             return
         import soundfile as sf
 
+        if int(buffers) < 1:
+            raise InvalidParameterError(f"buffers={buffers!r} must be >= 1")
         n_ch = self.info.channels
-        buf = np.empty((min(block_frames, b - a), n_ch), dtype=np.float32)
-        mono_buf = np.empty(buf.shape[0], dtype=np.float32) if mono and n_ch > 1 else None
+        rows = min(block_frames, b - a)
+        bufs = [np.empty((rows, n_ch), dtype=np.float32) for _ in range(int(buffers))]
+        mono_bufs = [np.empty(rows, dtype=np.float32) for _ in bufs] if mono and n_ch > 1 else None
         pos = a
+        k = 0
         try:
             with sf.SoundFile(str(self.path)) as fh:
                 if a:
                     fh.seek(a)
                 while pos < b:
                     n = min(block_frames, b - pos)
-                    blk = fh.read(n, dtype="float32", always_2d=True, out=buf[:n])
+                    i, k = k, (k + 1) % len(bufs)
+                    blk = fh.read(n, dtype="float32", always_2d=True, out=bufs[i][:n])
                     if blk.shape[0] == 0:
                         raise FileFormatError(
                             f"{self.what} {self.path} ended {b - pos} frames early (truncated or corrupt)"
                         )
                     self._check(blk, pos)
                     pos += blk.shape[0]
-                    out = _mix(blk, mono_buf) if mono else blk
+                    out = _mix(blk, None if mono_bufs is None else mono_bufs[i]) if mono else blk
                     yield out.copy() if copy else out
         except sf.LibsndfileError as exc:
             raise FileFormatError(f"error reading {self.what} {self.path} at frame {pos}: {exc}") from None

@@ -144,7 +144,7 @@ class AudioWriter:
             return
         if self.gain != 1:
             y = y * self.gain
-        self.peak = max(self.peak, float(np.max(np.abs(y))))
+        self.peak = max(self.peak, float(y.max()), -float(y.min()))  # no |y| temporary
         if self.clip and self.peak >= 1.0:
             n = int(np.count_nonzero(np.abs(y) > 1.0))
             if n:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from marsound.recordings.analysis import DEFAULT_SPARK_TRIGGER_OFFSET_S
+from marsound.recordings.sparks import DEFAULT_TRIGGER_OFFSET_S as DEFAULT_SPARK_TRIGGER_OFFSET_S
 
 DEFAULT_OUT = Path("marsound-output")
 

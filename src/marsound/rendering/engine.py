@@ -20,6 +20,7 @@ from numpy.lib.stride_tricks import as_strided
 from numpy.typing import ArrayLike, NDArray
 
 from marsound.errors import InvalidParameterError
+from marsound.rendering import _fft
 
 F32 = np.float32
 GROUP_BYTES = 1 << 18  # FFT blocks per transform call: about 256 kB of samples
@@ -27,9 +28,7 @@ GROUP_BYTES = 1 << 18  # FFT blocks per transform call: about 256 kB of samples
 
 def choose_fft_length(num_taps: int) -> int:
     """FFT length for overlap-save with ``num_taps``: about 8 x taps, at least 4096, FFT-friendly."""
-    from scipy import fft
-
-    return int(fft.next_fast_len(max(4096, 8 * num_taps), real=True))
+    return _fft.next_fast_len(max(4096, 8 * num_taps))
 
 
 class BlockProcessor(Protocol):
@@ -63,8 +62,6 @@ class StreamingFilter:
     """
 
     def __init__(self, fir: ArrayLike, channels: int, *, integer_delay: int = 0, fft_length: int | None = None):
-        from scipy import fft
-
         h = np.asarray(fir, dtype=np.float64).ravel()
         if h.size == 0 or not np.all(np.isfinite(h)):
             raise InvalidParameterError("fir must be non-empty and finite")
@@ -78,9 +75,12 @@ class StreamingFilter:
             raise InvalidParameterError(f"fft_length={fft_length!r} is shorter than the filter ({self.num_taps} taps)")
         self.fft_length = n
         self.hop = n - self.num_taps + 1
-        self._spectrum = fft.rfft(h, n).astype(np.complex64)
+        self._spectrum = _fft.rfft(np.concatenate([h, np.zeros(n - h.size)])).astype(np.complex64)
         self._is_identity = self.num_taps == 1
         self._group = max(1, GROUP_BYTES // (4 * n * self.channels))
+        # transform buffers, reused by every group of every call (allocated on first use)
+        self._spec_buf = np.empty((self.channels, 0, n // 2 + 1), np.complex64)
+        self._time_buf = np.empty((self.channels, 0, n), F32)
         self._gain = F32(h[0])
         # input not yet convolved: history (taps - 1) followed by pending samples
         self._buf = np.zeros((self.channels, self.num_taps - 1), dtype=F32)
@@ -115,18 +115,22 @@ class StreamingFilter:
 
     def _convolve(self, seg: NDArray[np.float32], nblocks: int) -> NDArray[np.float32]:
         """Overlap-save on ``nblocks`` hops of ``seg`` (channels, taps - 1 + nblocks * hop)."""
-        from scipy import fft
-
         if self._is_identity:
             return seg[:, : nblocks * self.hop] * self._gain
         c, s = seg.strides
         frames = as_strided(seg, shape=(self.channels, nblocks, self.fft_length), strides=(c, self.hop * s, s))
         out = np.empty((self.channels, nblocks, self.hop), F32)
         group = self._group
-        for i in range(0, nblocks, group):  # small groups: cache-friendly, no large temporaries
-            spec = fft.rfft(frames[:, i : i + group], axis=-1)
+        if self._spec_buf.shape[1] < min(group, nblocks):
+            g = min(group, max(nblocks, 1))
+            self._spec_buf = np.empty((self.channels, g, self._spectrum.size), np.complex64)
+            self._time_buf = np.empty((self.channels, g, self.fft_length), F32)
+        for i in range(0, nblocks, group):  # small groups: cache-friendly, transforms into reused buffers
+            g = min(group, nblocks - i)
+            spec = _fft.rfft(frames[:, i : i + g], out=self._spec_buf[:, :g])
             spec *= self._spectrum
-            out[:, i : i + group] = fft.irfft(spec, self.fft_length, axis=-1)[:, :, self.num_taps - 1 :]
+            y = _fft.irfft(spec, self.fft_length, out=self._time_buf[:, :g])
+            out[:, i : i + g] = y[:, :, self.num_taps - 1 :]
         return out.reshape(self.channels, nblocks * self.hop)
 
     def _emit(self, y: NDArray[np.float32]) -> NDArray[np.float32]:

@@ -34,6 +34,7 @@ from marsound.rendering.filters import (
     design_propagation_filter,
 )
 from marsound.rendering.moving import MovingSourceFilter, Trajectory
+from marsound.rendering.pipeline import BUFFERS, BackgroundWriter, prefetched
 from marsound.rendering.source_models import DEFAULT_SOURCE_MODEL, SOURCE_MODELS, source_gain_db
 
 NORMALIZE_PEAK = 10.0 ** (-1.0 / 20.0)  # -1 dBFS
@@ -244,13 +245,14 @@ def render_file(
             )
             for p in outs
         ]
-        for block in reader.blocks(block_frames=block_frames):
-            for proc, w in zip(procs, writers):
-                w.write(proc.process(block))
-            if progress is not None:
-                progress(block.shape[0])
-        for proc, w in zip(procs, writers):
-            w.write(proc.flush())
+        # reading, filtering and writing overlap (pipeline.py); the blocks stay in order
+        with BackgroundWriter(writers) as background:
+            for block in prefetched(lambda: reader.blocks(block_frames=block_frames, buffers=BUFFERS)):
+                background.write([proc.process(block) for proc in procs])
+                if progress is not None:
+                    progress(block.shape[0])
+            background.write([proc.flush() for proc in procs])
+        for w in writers:
             w.close()
         reports = [
             _report(w.report(), f, g, r0=r0, source_model=source_model, source_gain_db_=g_src_db)
@@ -300,9 +302,9 @@ def _peaks(
 
     def seen(i: int, y: NDArray[np.float32]) -> None:
         if y.size:
-            peaks[i] = max(peaks[i], float(np.max(np.abs(y))))
+            peaks[i] = max(peaks[i], float(y.max()), -float(y.min()))
 
-    for block in reader.blocks(block_frames=block_frames):
+    for block in prefetched(lambda: reader.blocks(block_frames=block_frames, buffers=BUFFERS)):
         for i, proc in enumerate(procs):
             seen(i, proc.process(block))
         if progress is not None:

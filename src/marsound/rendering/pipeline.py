@@ -1,0 +1,138 @@
+"""Overlap reading and writing with filtering: a reader thread and a writer thread, bounded queues.
+
+libsndfile (through cffi) and pocketfft release the GIL, so on two cores the next block is decoded
+and the previous one encoded while the current one is filtered. The queues hold at most
+``depth`` blocks each, so memory stays bounded for any file length; the order of blocks, hence
+the output, is exactly that of the plain loop. An error in either thread is raised in the caller's
+thread; an error (or a signal) in the caller stops both threads before it propagates, so no
+thread touches a file after the caller's cleanup (atomic outputs) has run.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from types import TracebackType
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from marsound.audio import AudioWriter
+
+DEPTH = 2
+"""Blocks queued between threads (each way)."""
+BUFFERS = DEPTH + 2
+"""Reused buffers a producer of :func:`prefetched` needs (blocks valid until the next is asked for)."""
+_POLL_S = 0.05
+
+
+def _put(q: queue.Queue[Any], item: object, stop: threading.Event) -> bool:
+    """Put unless ``stop`` is set first (returns False then)."""
+    while not stop.is_set():
+        try:
+            q.put(item, timeout=_POLL_S)
+            return True
+        except queue.Full:
+            continue
+    return False
+
+
+Block = NDArray[np.float32]
+
+
+def prefetched(make_blocks: Callable[[], Iterator[Block]], *, depth: int = DEPTH) -> Iterator[Block]:
+    """Iterate the blocks of ``make_blocks()`` produced ahead by a background thread.
+
+    A block is handed on as it is: the producer may reuse its buffer only ``depth + 2`` blocks
+    later (``AudioReader.blocks(buffers=depth + 2)``, see :data:`BUFFERS`), when the consumer has
+    asked for the next block (``depth`` queued, one being read, one held by the consumer).
+    Exceptions of the producer are raised here, at the point of the stream where they happened.
+    """
+    q: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def run() -> None:
+        gen = make_blocks()
+        try:
+            for block in gen:
+                if not _put(q, ("block", block), stop):
+                    return
+            _put(q, ("end", None), stop)
+        except BaseException as exc:  # handed to the consumer
+            _put(q, ("error", exc), stop)
+        finally:
+            gen.close()  # type: ignore[attr-defined]
+
+    thread = threading.Thread(target=run, name="marsound-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, value = q.get()
+            if kind == "block":
+                yield value
+            elif kind == "end":
+                return
+            else:
+                raise value
+    finally:
+        stop.set()
+        thread.join()
+
+
+class BackgroundWriter:
+    """Write one block per output on a background thread (a context manager).
+
+    ``write([y0, y1, ...])`` queues one block for each writer (in the writers' order). On a
+    normal exit the queue is drained and the thread joined; an error of the thread is raised by
+    the next ``write`` or at exit. On an error in the ``with`` body the thread is stopped and
+    joined before the error propagates (nothing is written after that).
+    """
+
+    def __init__(self, writers: Sequence[AudioWriter], *, depth: int = DEPTH) -> None:
+        self.writers = list(writers)
+        self._q: queue.Queue[list[NDArray[np.float32]] | None] = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="marsound-writer", daemon=True)
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.is_set():
+                try:
+                    blocks = self._q.get(timeout=_POLL_S)
+                except queue.Empty:
+                    continue
+                if blocks is None:
+                    return
+                for w, y in zip(self.writers, blocks):
+                    w.write(y)
+        except BaseException as exc:  # raised in the caller's thread
+            self._error = exc
+            self._stop.set()
+
+    def _raise_error(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def write(self, blocks: list[NDArray[np.float32]]) -> None:
+        """Queue one block per writer (blocks until there is room)."""
+        self._raise_error()
+        if not _put(self._q, blocks, self._stop):
+            self._raise_error()
+
+    def __enter__(self) -> BackgroundWriter:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if exc_type is None:
+            _put(self._q, None, self._stop)
+        else:
+            self._stop.set()
+        self._thread.join()
+        if exc_type is None:
+            self._raise_error()

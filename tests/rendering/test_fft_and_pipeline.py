@@ -1,0 +1,119 @@
+"""The engine's FFT (scipy's pocketfft loaded directly) and the threaded read/filter/write pipeline."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+
+import numpy as np
+import pytest
+import soundfile as sf
+from helpers import leftovers
+from scipy import fft as scipy_fft
+
+from marsound.errors import FileFormatError
+from marsound.physics import preset
+from marsound.rendering import _fft, render_file
+from marsound.rendering.pipeline import BUFFERS, BackgroundWriter, prefetched
+
+
+def test_direct_pocketfft_is_in_use_and_matches_scipy_fft():
+    assert not _fft.USING_SCIPY_FFT_PACKAGE  # the fast start really is taken here
+    x = np.random.default_rng(5).standard_normal((2, 3, 1000)).astype(np.float32)
+    spec = _fft.rfft(x)
+    assert spec.dtype == np.complex64
+    np.testing.assert_array_equal(spec, scipy_fft.rfft(x, axis=-1))
+    np.testing.assert_array_equal(_fft.irfft(spec, 1000), scipy_fft.irfft(spec, 1000, axis=-1))
+    out = np.empty((2, 3, 1000), np.float32)
+    assert _fft.irfft(spec, 1000, out=out) is out
+    for n in (1, 4097, 13288, 99991):
+        assert _fft.next_fast_len(n) == scipy_fft.next_fast_len(n, real=True)
+
+
+def test_rendering_cli_starts_without_scipy_fft_or_the_whole_recordings_package():
+    code = (
+        "import sys, marsound.cli.main, marsound.rendering.engine;"
+        "heavy = [m for m in ('scipy.fft', 'scipy.signal', 'scipy.special', 'marsound.recordings.analysis',"
+        " 'matplotlib', 'astropy', 'av') if m in sys.modules]; print(heavy)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_prefetched_keeps_order_and_raises_where_the_producer_failed():
+    def blocks():
+        for i in range(5):
+            yield np.full(3, i, np.float32)
+        raise FileFormatError("truncated at block 5")
+
+    seen = []
+    with pytest.raises(FileFormatError, match="block 5"):
+        for b in prefetched(blocks, depth=1):
+            seen.append(int(b[0]))
+    assert seen == [0, 1, 2, 3, 4]
+
+
+def test_prefetched_stops_its_thread_when_the_consumer_stops():
+    before = threading.active_count()
+    gen = prefetched(lambda: (np.zeros(2, np.float32) for _ in range(10**9)))
+    next(gen)
+    gen.close()
+    assert threading.active_count() == before
+
+
+class _FailingWriter:
+    def __init__(self):
+        self.n = 0
+
+    def write(self, y):
+        self.n += 1
+        if self.n == 2:
+            raise OSError("disk full")
+
+
+def test_background_writer_raises_the_writer_error_in_the_caller():
+    w = _FailingWriter()
+    with pytest.raises(OSError, match="disk full"), BackgroundWriter([w], depth=1) as bg:  # type: ignore[list-item]
+        for _ in range(100):
+            bg.write([np.zeros(4, np.float32)])
+    assert w.n == 2  # nothing written after the failure
+
+
+def test_caller_error_stops_the_writer_before_propagating():
+    w = _FailingWriter()
+    w.n = -10**9  # never fails
+    before = threading.active_count()
+    with pytest.raises(KeyboardInterrupt), BackgroundWriter([w]) as bg:  # type: ignore[list-item]
+        bg.write([np.zeros(4, np.float32)])
+        raise KeyboardInterrupt
+    assert threading.active_count() == before
+
+
+def test_bad_sample_mid_stream_leaves_nothing_and_no_thread(tmp_path):
+    x = np.random.default_rng(1).standard_normal(48_000).astype(np.float32) * 0.1
+    x[30_000] = np.nan  # found by the reader thread after outputs were started
+    src = tmp_path / "in.wav"
+    sf.write(src, x, 48_000, subtype="FLOAT")
+    before = threading.active_count()
+    with pytest.raises(FileFormatError, match="frame 30000"):
+        render_file(src, tmp_path / "out.wav", [10.0, 50.0], preset("jezero"), block_frames=1000)
+    assert leftovers(tmp_path) == ["in.wav"]
+    assert threading.active_count() == before
+
+
+def test_reader_rotates_its_buffers_so_a_prefetched_block_stays_valid(tmp_path):
+    from marsound.audio import AudioReader
+
+    x = np.arange(10_000, dtype=np.float32).reshape(-1, 2) / 10_000
+    sf.write(tmp_path / "in.wav", x, 8_000, subtype="FLOAT")
+    reader = AudioReader(tmp_path / "in.wav")
+    held = list(reader.blocks(block_frames=700, buffers=8))  # 8 blocks: no buffer reused
+    np.testing.assert_array_equal(np.concatenate(held), x)
+    gen = reader.blocks(block_frames=700, buffers=3)
+    a, b, c = next(gen), next(gen), next(gen)
+    np.testing.assert_array_equal(a, x[:700])  # still intact: 3 buffers in turn
+    next(gen)
+    assert np.shares_memory(a, c) is False and np.shares_memory(b, a) is False
+    ahead = prefetched(lambda: reader.blocks(block_frames=333, buffers=BUFFERS))
+    np.testing.assert_array_equal(np.concatenate([blk.copy() for blk in ahead]), x)
