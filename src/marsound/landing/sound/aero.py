@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.integrate import trapezoid
 
 from marsound.landing.sound.params import Parameter
 
@@ -94,6 +93,8 @@ def psd(
 
     ``frequency_hz`` is ``(n_freq,)`` or ``(n, n_freq)``; the state arrays are ``(n,)``.
     """
+    from scipy.integrate import trapezoid  # imported on use: the CLI's start-up stays light
+
     n = speed_m_s.shape[0]
     f = np.broadcast_to(np.asarray(frequency_hz, dtype=F32), (n, np.shape(frequency_hz)[-1]))
     u = np.maximum(speed_m_s, 1e-3)

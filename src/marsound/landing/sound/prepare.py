@@ -12,7 +12,6 @@ import math
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import fft as sfft
 
 from marsound.landing.model import Event
 from marsound.landing.sound import boom, pyro
@@ -96,6 +95,8 @@ def _filtered(
     plan: Plan, waveform: NDArray[np.float64], kres: NDArray[np.complex64], distance_m: float, lead: int
 ) -> NDArray[np.float32]:
     """``waveform`` through ``exp(-i kres(f) distance)`` (kres on the column grid), delayed by ``lead`` samples."""
+    from scipy import fft as sfft  # imported on use: the CLI's start-up stays light
+
     fs = plan.sample_rate_hz
     n = sfft.next_fast_len(waveform.size + lead + int(fs * (0.2 + 6e-5 * distance_m)), real=True)
     f = np.fft.rfftfreq(n, 1.0 / fs)

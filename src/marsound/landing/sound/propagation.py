@@ -35,7 +35,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.integrate import cumulative_trapezoid
 
 from marsound.errors import ModelValidityWarning
 from marsound.landing.model import Trajectory
@@ -126,6 +125,8 @@ def build_air_column(
     trajectory: Trajectory, frequency_hz: NDArray[np.float64], *, air: str = "mars", model: str = "molecular"
 ) -> AirColumn:
     """The air column over the trajectory's landing site (``air="mars"``) or Earth's at the same heights."""
+    from scipy.integrate import cumulative_trapezoid  # imported on use: the CLI's start-up stays light
+
     top = float(max(np.max(trajectory.altitude_m), 200.0))
     z = _levels(top)
     f = np.asarray(frequency_hz, dtype=np.float64)
@@ -179,6 +180,8 @@ def distance_to_go_m(trajectory: Trajectory) -> NDArray[np.float64]:
 
     From the trajectory's ``downrange_m`` when it has one, else the integral of the horizontal speed.
     """
+    from scipy.integrate import cumulative_trapezoid  # imported on use: the CLI's start-up stays light
+
     downrange = getattr(trajectory, "downrange_m", None)
     if downrange is not None:
         d = np.asarray(downrange, dtype=np.float64)

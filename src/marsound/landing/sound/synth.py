@@ -23,8 +23,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import fft as sfft
-from scipy import sparse
 
 from marsound.landing.model import Event, Trajectory
 from marsound.landing.sound import aero, parachute, rocket
@@ -291,6 +289,8 @@ def frame_psd_onboard(plan: Plan, tau: NDArray[np.float64], *, stride: int = ONB
 
 def _ground_psd(plan: Plan, idx: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
     """Summed PSD [Pa^2/Hz] per arrival frame of the emission samples ``idx`` (sorted): (frames, psd rows)."""
+    from scipy import sparse  # imported on use: the CLI's start-up stays light
+
     tau = plan.emit_tau[idx]
     st = flight_state(plan, tau)
     f = plan.frequency_hz
@@ -355,6 +355,8 @@ def level_estimate_pa(plan: Plan, *, every: int = 8) -> float:
 
 def iter_pressure_blocks(plan: Plan, *, progress: Callable[[int], None] | None = None) -> Iterator[NDArray[np.float32]]:
     """Yield the soundtrack as float32 pressure blocks [Pa], ``plan.total_samples`` samples in all."""
+    from scipy import fft as sfft  # imported on use: the CLI's start-up stays light
+
     n, hop, fs = plan.nfft, plan.hop, plan.sample_rate_hz
     total = plan.total_samples
     amp_scale = F32(n * fs / 4.0)  # /2 one-sided, /2 for the two unit-variance parts of each bin
