@@ -165,7 +165,9 @@ class _Renderer:
         self.tex_size = int(2 ** np.ceil(np.log2(max(width, height) * 1.5)))
         self.tex = _ground_texture(self.tex_size, rng)
         self.runs = _gore_runs(rng.random(80) < 0.35)
-        self.dust = _ground_texture(64, rng)[..., 0]
+        import cv2
+
+        self.dust = cv2.GaussianBlur(_ground_texture(64, rng)[..., 0], (0, 0), 6.0)  # smooth plumes
 
     def up(self, m: float) -> NDArray[np.float32]:
         img = self.sky.copy()
@@ -221,10 +223,10 @@ class _Renderer:
         return img
 
     def distractor(self, img: NDArray[np.float32], t_s: float) -> None:
-        """A red/white panel sliding in from the right edge ``t_s`` after it starts."""
+        """A red/white panel sliding in from the right edge ``t_s`` after it starts, for 4 s."""
         import cv2
 
-        if t_s < 0:
+        if t_s < 0 or t_s > 4.0:
             return
         x0 = int(self.w * (1.0 - min(0.3, 0.5 * t_s)))
         h0, h1 = int(0.25 * self.h), int(0.75 * self.h)
@@ -267,7 +269,7 @@ def render_descent_video(
     crf
         libx264 constant-rate factor (compression).
     distractor_mission_s
-        If given, a red/white panel slides into the down-look shot from this mission time.
+        If given, a red/white panel slides into the down-look view at this mission time, for 4 s.
     audio
         Add an "original" audio track (a 440 Hz tone, AAC) as the public videos' narration.
     seed
@@ -292,7 +294,7 @@ def render_descent_video(
     from fractions import Fraction
 
     fps_q = Fraction(fps).limit_denominator(1001)
-    noise_bank = rng.normal(0.0, noise, (6, height, width, 3)).astype(np.float32)
+    noise_bank = rng.normal(0.0, noise, (3, height + 64, width, 3)).astype(np.float32)
     with av.open(str(path), "w") as out:
         vs = out.add_stream("libx264", rate=fps_q)
         vs.width, vs.height, vs.pix_fmt = width, height, "yuv420p"
@@ -306,7 +308,8 @@ def render_descent_video(
             img = ren.up(m) if shot.view == "up" else ren.down(m)
             if distractor_mission_s is not None and shot.view == "down":
                 ren.distractor(img, m - distractor_mission_s)
-            img += noise_bank[int(rng.integers(len(noise_bank)))]
+            r0 = int(rng.integers(0, 64))
+            img += noise_bank[int(rng.integers(len(noise_bank))), r0 : r0 + height]
             frame = av.VideoFrame.from_ndarray(np.clip(img, 0, 255, out=img).astype(np.uint8), format="bgr24")
             frame.pts = i
             for packet in vs.encode(frame):
