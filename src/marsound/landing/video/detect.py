@@ -21,6 +21,7 @@ the event and that sight, and a confidence in [0, 1]:
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -71,7 +72,7 @@ def detect_cuts(meas: FrameMeasures) -> tuple[Cut, ...]:
     """Cuts where the content score spikes above its local median (±0.5 s)."""
     c = meas.content
     n = len(c)
-    half = max(2, int(round(0.5 * meas.info.fps)))
+    half = max(2, round(0.5 * meas.info.fps))
     cuts: list[Cut] = []
     for i in range(1, n):
         if c[i] < CUT_MIN_CONTENT:
@@ -101,7 +102,7 @@ def body_area(meas: FrameMeasures) -> NDArray[np.float64]:
 
 def _shots(meas: FrameMeasures, cuts: tuple[Cut, ...]) -> list[slice]:
     idx = [0, *(int(np.searchsorted(meas.time_s, k.video_time_s)) for k in cuts), len(meas.time_s)]
-    return [slice(a, b) for a, b in zip(idx[:-1], idx[1:]) if b - a >= 2]
+    return [slice(a, b) for a, b in itertools.pairwise(idx) if b - a >= 2]
 
 
 def _appearance(t: NDArray[np.float64], area: NDArray[np.float64], frame_s: float) -> tuple[float, float] | None:
@@ -126,7 +127,9 @@ def _appearance(t: NDArray[np.float64], area: NDArray[np.float64], frame_s: floa
 _HALF_X = np.sqrt(np.sqrt(2.0) - 1.0)  # (1 + x²)² = 2
 
 
-def _fall_away(t: NDArray[np.float64], area: NDArray[np.float64], full: float, frame_s: float) -> tuple[float, float] | None:
+def _fall_away(
+    t: NDArray[np.float64], area: NDArray[np.float64], full: float, frame_s: float
+) -> tuple[float, float] | None:
     """Onset and confidence of a body falling away (area → area/(1 + ((t − t₀)/τ)²)²)."""
     n = len(t)
     for j in range(2, n):
@@ -185,7 +188,7 @@ def _stop(meas: FrameMeasures, s: slice) -> tuple[float, float] | None:
     if dist[-tail:].max() > STILL_PX or dist[0] < 10 * STILL_PX:
         return None
     k = int(np.flatnonzero(dist > STILL_PX)[-1])  # last frame still moving
-    fit = slice(max(0, k - max(2, int(round(0.3 / frame_s)))), k + 1)
+    fit = slice(max(0, k - max(2, round(0.3 / frame_s))), k + 1)
     tt, dd = t[fit], dist[fit]
     slope, icpt = np.polyfit(tt, dd, 1) if len(tt) >= 2 else (0.0, 0.0)
     t_stop = -icpt / slope if slope < 0 else t[k] + 0.5 * frame_s

@@ -156,7 +156,7 @@ def measure_frames(
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
         stream.codec_context.options = {"skip_loop_filter": "all", "flags2": "+fast"}
-        height = max(8, int(round(width * info.height / max(info.width, 1) / 2)) * 2)
+        height = max(8, round(width * info.height / max(info.width, 1) / 2) * 2)
         window = cv2.createHanningWindow((width, height), cv2.CV_32F)
         prev_hsv: NDArray[np.uint8] | None = None
         prev_grey: NDArray[np.float32] | None = None
@@ -176,7 +176,8 @@ def measure_frames(
                     content = float(cv2.absdiff(hsv, prev_hsv).mean())
                     # phaseCorrelate may window its inputs in place: give it copies
                     (dx, dy), resp = cv2.phaseCorrelate(prev_grey.copy(), grey.copy(), window)
-                rows.append((float(frame.time), red, white, content, float(np.hypot(dx, dy)), dx, dy, float(resp), *luma))
+                shift = float(np.hypot(dx, dy))
+                rows.append((float(frame.time), red, white, content, shift, dx, dy, float(resp), *luma))
                 prev_hsv, prev_grey = hsv, grey
                 if progress is not None and i % 16 == 0:
                     progress(float(frame.time), info.duration_s)

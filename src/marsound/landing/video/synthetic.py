@@ -289,7 +289,7 @@ def render_descent_video(
     for shot in shots:
         starts.append(t)
         t += (shot.mission_end_s - shot.mission_start_s) / rate
-    n_frames = int(round(t * fps))
+    n_frames = round(t * fps)
     truth = SyntheticVideo(Path(path), fps, rate, tuple(shots), tuple(starts), n_frames / fps, ev)
     from fractions import Fraction
 
