@@ -154,7 +154,9 @@ def robust_line(anchors: Sequence[Anchor], frame_s: float) -> tuple[float, float
         off, rate = _wls(v[given], m[given], np.ones(int(given.sum())))
         if not RATE_RANGE[0] <= rate <= RATE_RANGE[1]:
             return None
-        inl = given | (np.abs(m - off - rate * v) <= _tol(rate, frame_s))
+        r = np.abs(m - off - rate * v)
+        # given anchors off their own line (a time-lapse, an edit) are outliers of the single line
+        inl = (r <= _tol(rate, frame_s)) & (~given | (r <= 1e-6 * max(1.0, float(np.ptp(m)))))
         return off, rate, inl
     best: tuple[float, float, float, np.ndarray] | None = None
     n = len(anchors)
