@@ -33,7 +33,14 @@ def cli_timeline(monkeypatch):
     try:
         align.mission_events("perseverance")
     except ImportError:
-        monkeypatch.setattr(align, "mission_events", lambda mission: local_timeline())
+        def local(mission: str) -> tuple[Event, ...]:
+            if mission.strip().lower() != "perseverance":
+                from marsound.errors import UnknownNameError
+
+                raise UnknownNameError(f"unknown mission {mission!r}; known missions (local table): perseverance")
+            return local_timeline()
+
+        monkeypatch.setattr(align, "mission_events", local)
     return align.mission_events("perseverance")
 
 
