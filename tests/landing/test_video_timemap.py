@@ -34,7 +34,7 @@ def test_a_wrong_detection_does_not_move_the_map(wrong_v):
     noisy = [_det(a.name, a.video_time_s + d, a.mission_time_s) for a, d in zip(GOOD, (0.02, -0.03, 0.01, 0.03))]
     base, _, _ = fit_time_map(noisy, duration_s=200.0, frame_s=FRAME_S)
     wrong = _det("parachute_deploy", wrong_v, 240.63, conf=1.0)
-    tm, used, rejected = fit_time_map([*noisy, wrong], duration_s=200.0, frame_s=FRAME_S)
+    tm, _used, rejected = fit_time_map([*noisy, wrong], duration_s=200.0, frame_s=FRAME_S)
     assert rejected == (wrong,)
     assert tm.main.offset_s == base.main.offset_s and tm.main.rate == base.main.rate
 

@@ -146,10 +146,15 @@ def _fall_away(
         a_prev = area[j - 1]
         frac = (a_prev - 0.5 * a0) / max(a_prev - area[j], 1e-12) if a_prev > 0.5 * a0 else 0.0
         t_half = float(t[j - 1] + np.clip(frac, 0, 1) * (t[j] - t[j - 1]))
-        win = (t >= t_half - 3.0) & (t <= t_half + 2.0)
+        p = j - 1  # the fit starts where the plateau does: back through the fall and the plateau...
+        while p > 0 and area[p - 1] >= 0.5 * a0 and t[p - 1] >= t_half - 3.0:
+            p -= 1
+        while p < j - 1 and area[p] < 0.9 * a0:  # ...but not into what came before it
+            p += 1
+        win = (t >= t[p]) & (t <= t_half + 2.0)
         tw, aw = t[win], area[win] / a0
         best: tuple[float, float] | None = None
-        for t0 in np.arange(t_half - 3.0, t_half - 0.05 * frame_s, frame_s / 8):
+        for t0 in np.arange(max(t_half - 3.0, t[p] - frame_s), t_half - 0.05 * frame_s, frame_s / 8):
             tau = (t_half - t0) / _HALF_X
             x = np.clip(tw - t0, 0, None) / tau
             sse = float(np.sum((aw - 1.0 / (1.0 + x * x) ** 2) ** 2))

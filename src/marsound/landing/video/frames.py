@@ -4,9 +4,10 @@ The decoder runs with frame and slice threads and without the in-loop deblocking
 (``skip_loop_filter``, harmless at the reduced size the measures use); each frame is
 scaled by libswscale to :data:`DETECT_WIDTH` pixels wide straight into BGR. Per frame:
 
-* ``red_frac``, ``white_frac``: fractions of pixels of saturated red and of bright,
-  unsaturated white (the two colours of a Mars 2020 disk-gap-band canopy; a heat shield seen
-  from above is white-grey without red);
+* ``red_frac``, ``white_frac``: fractions of pixels of saturated red and of bright, weakly
+  saturated white (the two colours of a Mars 2020 disk-gap-band canopy — its whites are
+  bluish grey and its reds dark in NASA's up-look frames; a heat shield seen from above is
+  white-grey without red);
 * ``content``: the mean absolute HSV difference with the previous frame (the content score
   of PySceneDetect's ContentDetector, Castellano 2014–2024, BSD-3-Clause), which spikes at cuts;
 * ``shift_px``: the global translation from the previous frame (phase correlation,
@@ -126,7 +127,7 @@ def _masks(small: NDArray[np.uint8]) -> tuple[NDArray[np.uint8], float, float]:
     hsv = cv2.cvtColor(small, cv2.COLOR_BGR2HSV)
     h, s, v = hsv[..., 0], hsv[..., 1], hsv[..., 2]
     red = ((h <= 7) | (h >= 171)) & (s >= 110) & (v >= 60)
-    white = (s <= 45) & (v >= 160)
+    white = (s <= 90) & (v >= 140)
     n = float(h.size)
     return hsv, float(np.count_nonzero(red)) / n, float(np.count_nonzero(white)) / n
 
