@@ -162,7 +162,7 @@ class _Renderer:
         self.rng = rng
         self.sky = _vignette_sky(width, height)
         self.sky_colour = tuple(float(v) for v in self.sky[height // 2, width // 2])
-        self.tex_size = int(2 ** np.ceil(np.log2(max(width, height) * 1.5)))
+        self.tex_size = min(2048, int(2 ** np.ceil(np.log2(max(width, height) * 1.5))))
         self.tex = _ground_texture(self.tex_size, rng)
         self.runs = _gore_runs(rng.random(80) < 0.35)
         import cv2
