@@ -124,7 +124,7 @@ def _info(path: Path, container) -> VideoInfo:
 def _masks(small: NDArray[np.uint8]) -> tuple[NDArray[np.uint8], float, float]:
     import cv2
 
-    hsv = cv2.cvtColor(small, cv2.COLOR_BGR2HSV)
+    hsv: NDArray[np.uint8] = np.asarray(cv2.cvtColor(small, cv2.COLOR_BGR2HSV), dtype=np.uint8)
     h, s, v = hsv[..., 0], hsv[..., 1], hsv[..., 2]
     red = ((h <= 7) | (h >= 171)) & (s >= 110) & (v >= 60)
     white = (s <= 90) & (v >= 140)

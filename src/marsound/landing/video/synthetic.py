@@ -220,7 +220,7 @@ class _Renderer:
             pattern = cv2.resize(np.roll(self.dust, int(8 * m) % 64, axis=1), (self.w, self.h))
             alpha = (dust * (0.6 + 0.4 * pattern / 255.0))[..., None]
             img = img * (1 - alpha) + np.array([150.0, 170.0, 195.0], np.float32) * alpha
-        return img
+        return np.asarray(img, dtype=np.float32)
 
     def distractor(self, img: NDArray[np.float32], t_s: float) -> None:
         """A red/white panel sliding in from the right edge ``t_s`` after it starts, for 4 s."""

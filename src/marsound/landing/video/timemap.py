@@ -274,7 +274,7 @@ def fit_time_map(
         return TimeMap((seg,)), used, tuple(a for a, ok in zip(anchors, inl) if not ok)
     per_shot: list[list[Segment] | None] = []
     used_l: list[Anchor] = []
-    fitted_rates = []
+    fitted_rates: list[float] = []
     for (lo, hi), members, line in zip(shots, in_shot, own):
         pieces = _given_pieces(members, lo, hi, frame_s)
         if pieces is not None:
