@@ -124,39 +124,43 @@ def _appearance(t: NDArray[np.float64], area: NDArray[np.float64], frame_s: floa
     return best
 
 
-_HALF_X = np.sqrt(np.sqrt(2.0) - 1.0)  # (1 + x²)² = 2
-
-
 def _fall_away(
     t: NDArray[np.float64], area: NDArray[np.float64], full: float, frame_s: float
 ) -> tuple[float, float] | None:
-    """Onset and confidence of a body falling away (area → area/(1 + ((t − t₀)/τ)²)²)."""
+    """Onset and confidence of a body falling away: area = a₀ for t < t₀, a₀/(1 + ((t − t₀)/τ)²)² after.
+
+    a₀ is the plateau's 80th percentile (the canopy breathes); τ follows from t₀ and the
+    half-area time; t₀ is searched on a grid of 1/8 frame. The fit runs from the start of the
+    plateau to where the area is down to 30 %: a small, far body loses pixels to the masks
+    faster than its area shrinks.
+    """
     n = len(t)
     for j in range(2, n):
         before = (t < t[j]) & (t >= t[j] - 1.5)
         if before.sum() < 2:
             continue
-        a0 = float(np.median(area[before]))
+        a0 = float(np.percentile(area[before], 80))
         if a0 < full or area[j] >= 0.5 * a0:
             continue
         rest = area[j : j + max(3, int(0.5 / frame_s))]
         if np.any(rest >= 0.6 * a0):  # it must stay small: falling away, not flickering
             continue
-        # half-area crossing, linear between frames j-1 and j
-        a_prev = area[j - 1]
-        frac = (a_prev - 0.5 * a0) / max(a_prev - area[j], 1e-12) if a_prev > 0.5 * a0 else 0.0
-        t_half = float(t[j - 1] + np.clip(frac, 0, 1) * (t[j] - t[j - 1]))
         p = j - 1  # the fit starts where the plateau does: back through the fall and the plateau...
-        while p > 0 and area[p - 1] >= 0.5 * a0 and t[p - 1] >= t_half - 3.0:
+        while p > 0 and area[p - 1] >= 0.5 * a0 and t[p - 1] >= t[j] - 4.0:
             p -= 1
         while p < j - 1 and area[p] < 0.9 * a0:  # ...but not into what came before it
             p += 1
-        win = (t >= t[p]) & (t <= t_half + 2.0)
-        tw, aw = t[win], area[win] / a0
+        q = j
+        while q + 1 < n and area[q + 1] >= 0.3 * a0:
+            q += 1
+        tw, aw = t[p : q + 1], area[p : q + 1] / a0
+        # half-area crossing, linear between frames j-1 and j; it ties τ to t₀
+        a_prev = area[j - 1] / a0
+        frac = (a_prev - 0.5) / max(a_prev - area[j] / a0, 1e-12) if a_prev > 0.5 else 0.0
+        t_half = float(t[j - 1] + np.clip(frac, 0, 1) * (t[j] - t[j - 1]))
         best: tuple[float, float] | None = None
-        for t0 in np.arange(max(t_half - 3.0, t[p] - frame_s), t_half - 0.05 * frame_s, frame_s / 8):
-            tau = (t_half - t0) / _HALF_X
-            x = np.clip(tw - t0, 0, None) / tau
+        for t0 in np.arange(max(t[p], t_half - 3.0) - frame_s, t_half - 0.05 * frame_s, frame_s / 8):
+            x = np.clip(tw - t0, 0, None) / ((t_half - t0) / _HALF_X)
             sse = float(np.sum((aw - 1.0 / (1.0 + x * x) ** 2) ** 2))
             if best is None or sse < best[1]:
                 best = (float(t0), sse)
@@ -168,8 +172,11 @@ def _fall_away(
     return None
 
 
+_HALF_X = np.sqrt(np.sqrt(2.0) - 1.0)  # (1 + x²)² = 2 at the half-area time
+
+
 #: The ground counts as stopped once it stays within this many detection pixels of its final place.
-STILL_PX = 0.5
+STILL_PX = 0.35
 
 
 def _stop(meas: FrameMeasures, s: slice) -> tuple[float, float] | None:

@@ -126,7 +126,7 @@ def _masks(small: NDArray[np.uint8]) -> tuple[NDArray[np.uint8], float, float]:
 
     hsv: NDArray[np.uint8] = np.asarray(cv2.cvtColor(small, cv2.COLOR_BGR2HSV), dtype=np.uint8)
     h, s, v = hsv[..., 0], hsv[..., 1], hsv[..., 2]
-    red = ((h <= 7) | (h >= 171)) & (s >= 110) & (v >= 60)
+    red = ((h <= 7) | (h >= 171)) & (s >= 90) & (v >= 50)
     white = (s <= 90) & (v >= 140)
     n = float(h.size)
     return hsv, float(np.count_nonzero(red)) / n, float(np.count_nonzero(white)) / n

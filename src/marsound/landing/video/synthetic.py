@@ -43,8 +43,9 @@ PERSEVERANCE_EVENTS_S: dict[str, float] = {
     "touchdown": 418.07,
 }
 
-_RED = np.array([45.0, 55.0, 190.0])  # BGR
-_WHITE = np.array([226.0, 228.0, 232.0])
+# BGR, after NASA's up-look frame EBF_0001_0667022756: bluish-grey whites, dark reds, blue-grey sky
+_RED = np.array([52.0, 50.0, 168.0])
+_WHITE = np.array([224.0, 212.0, 200.0])
 _SHIELD = np.array([196.0, 202.0, 208.0])
 
 
@@ -91,8 +92,8 @@ class SyntheticVideo:
 def _vignette_sky(width: int, height: int) -> NDArray[np.float32]:
     y, x = np.mgrid[0:height, 0:width].astype(np.float32)
     r = np.hypot((x - width / 2) / width, (y - height / 2) / width)
-    centre = np.array([72.0, 70.0, 80.0], np.float32)
-    edge = np.array([34.0, 36.0, 44.0], np.float32)
+    centre = np.array([84.0, 72.0, 68.0], np.float32)
+    edge = np.array([46.0, 38.0, 36.0], np.float32)
     w = np.clip(r / 0.6, 0, 1)[..., None]
     img = centre * (1 - w) + edge * w
     import cv2
