@@ -8,8 +8,8 @@ import av
 import cv2
 import numpy as np
 import pytest
-import soundfile as sf
 
+from marsound.audio import write_audio
 from marsound.cli.main import main
 from marsound.landing.video.synthetic import Shot, render_descent_video
 
@@ -60,7 +60,7 @@ def test_soundtrack_cli(mortar_video, cli_timeline, soundtrack_model, capsys, tm
 @pytest.fixture(scope="module")
 def bad_files(tmp_path_factory):
     d = tmp_path_factory.mktemp("bad")
-    sf.write(d / "sound.wav", np.zeros(4800, np.float32), 48000)
+    write_audio(d / "sound.wav", np.zeros(4800, np.float32), 48000)
     with av.open(str(d / "sound.m4a"), "w") as c:
         s = c.add_stream("aac", rate=48000)
         f = av.AudioFrame.from_ndarray(np.zeros((1, 1024), np.float32), format="fltp", layout="mono")

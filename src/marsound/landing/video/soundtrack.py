@@ -50,23 +50,25 @@ def _soundtrack_for(
     Returns mono samples and the mission time of the first sample (taken from the rendered
     events' ``time_s − audio_time_s`` when there are events).
     """
-    try:
-        from marsound.landing.sound import render_descent_sound
+    import importlib
+
+    try:  # the part-2 model (issue #14), built in parallel: imported by name until it is on main
+        render_descent_sound = importlib.import_module("marsound.landing.sound").render_descent_sound
     except ImportError:
         raise MarsoundError("the descent sound model (marsound.landing.sound) is not part of this build") from None
-    import soundfile as sf
+    from marsound.audio import read_audio_array
 
     wav = work_dir / "descent.wav"
     kwargs: dict = {"listener": listener, "start_s": start_s, "end_s": end_s, "sample_rate_hz": sample_rate_hz}
     if listener_distance_m is not None:
         kwargs["listener_distance_m"] = listener_distance_m
     sound = render_descent_sound(wav, mission=mission, **kwargs)
-    data, fs = sf.read(str(wav), dtype="float32", always_2d=True)
+    data, fs = read_audio_array(wav, mono=True)
     if fs != sample_rate_hz:
         raise MarsoundError(f"the descent sound came at {fs} Hz, not {sample_rate_hz} Hz")
     events = getattr(sound, "events", ())
     origin = float(np.median([e.time_s - e.audio_time_s for e in events])) if events else start_s
-    return data.mean(axis=1).astype(np.float32), origin
+    return np.asarray(data, dtype=np.float32).reshape(-1), origin
 
 
 def warp_to_video(
