@@ -47,8 +47,8 @@ def _soundtrack_for(
 ) -> tuple[NDArray[np.float32], float]:
     """The part-2 descent sound from mission time ``start_s`` to ``end_s``.
 
-    Returns mono samples and the mission time of the first sample (taken from the rendered
-    events' ``time_s − audio_time_s`` when there are events).
+    Returns mono samples and the mission time of the first sample at the listener (``start_s``:
+    a ground listener hears each event after its travel time, as it would).
     """
     import importlib
 
@@ -66,9 +66,8 @@ def _soundtrack_for(
     data, fs = read_audio_array(wav, mono=True)
     if fs != sample_rate_hz:
         raise MarsoundError(f"the descent sound came at {fs} Hz, not {sample_rate_hz} Hz")
-    events = getattr(sound, "events", ())
-    origin = float(np.median([e.time_s - e.audio_time_s for e in events])) if events else start_s
-    return np.asarray(data, dtype=np.float32).reshape(-1), origin
+    del sound  # the file starts at mission time start_s at the listener (a ground listener hears late)
+    return np.asarray(data, dtype=np.float32).reshape(-1), start_s
 
 
 def warp_to_video(
