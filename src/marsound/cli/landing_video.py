@@ -136,6 +136,8 @@ def soundtrack_cmd(
     if output.suffix.lower() not in OUTPUT_FORMATS:
         raise InvalidParameterError(f"-o {output}: the output must end in one of {', '.join(OUTPUT_FORMATS)}")
     check_listener(listener, listener_distance_m)
+    if output.exists() and output.resolve() == video.resolve():
+        raise InvalidParameterError(f"output path {output} is the same as input {video}")
     alignment = _align(video, mission, anchor, no_detect)
     _with_progress(
         "writing the video",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from marsound._atomic import atomic_path
+from marsound.landing.model import EVENT_NAMES
 from marsound.landing.video.align import Alignment, VideoEvent
 
 #: How long a caption stays on screen, s (cut short by the next one).
@@ -69,9 +70,12 @@ def plot_timeline(path: str | Path, alignment: Alignment, *, inputs: tuple[str |
                     color="C2" if a.source == "detected" else "C3", ms=7)
         for a in alignment.rejected:
             ax.plot(a.video_time_s, a.seen_mission_time_s, "x", color="C1", ms=8)
-        for e in alignment.events:
-            ax.annotate(_label(e.name), (e.video_time_s, e.time_s), fontsize=7, rotation=20,
-                        xytext=(4, -10), textcoords="offset points")
+        for e in alignment.events:  # the contract's events named, the others ticked
+            if e.name in EVENT_NAMES:
+                ax.annotate(_label(e.name), (e.video_time_s, e.time_s), fontsize=8,
+                            xytext=(6, -12), textcoords="offset points")
+            else:
+                ax.plot(e.video_time_s, e.time_s, "_", color="0.3", ms=8)
         ax.plot([], [], "o", color="C2", label="detected anchor")
         ax.plot([], [], "s", color="C3", label="given anchor")
         ax.plot([], [], "x", color="C1", label="rejected detection")

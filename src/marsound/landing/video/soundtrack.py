@@ -59,15 +59,25 @@ def _soundtrack_for(
     from marsound.audio import read_audio_array
 
     wav = work_dir / "descent.wav"
-    kwargs: dict = {"listener": listener, "start_s": start_s, "end_s": end_s, "sample_rate_hz": sample_rate_hz}
+    kwargs: dict = {"listener": listener, "sample_rate_hz": sample_rate_hz}
     if listener_distance_m is not None:
         kwargs["listener_distance_m"] = listener_distance_m
-    sound = render_descent_sound(wav, mission=mission, **kwargs)
+    try:
+        sound = render_descent_sound(wav, mission=mission, start_s=start_s, end_s=end_s, **kwargs)
+    except InvalidParameterError as exc:
+        if "outside the descent" not in str(exc):
+            raise
+        try:  # the video runs past the modelled descent: render to its end, silence after
+            sound = render_descent_sound(wav, mission=mission, start_s=start_s, end_s=None, **kwargs)
+        except InvalidParameterError as exc2:
+            if "outside the descent" not in str(exc2) and "must be after" not in str(exc2):
+                raise
+            return np.zeros(1, np.float32), start_s  # all of the video is after the descent: silence
     data, fs = read_audio_array(wav, mono=True)
     if fs != sample_rate_hz:
         raise MarsoundError(f"the descent sound came at {fs} Hz, not {sample_rate_hz} Hz")
-    del sound  # the file starts at mission time start_s at the listener (a ground listener hears late)
-    return np.asarray(data, dtype=np.float32).reshape(-1), start_s
+    # the file starts at mission time start_s at the listener (a ground listener hears late)
+    return np.asarray(data, dtype=np.float32).reshape(-1), float(getattr(sound, "start_s", start_s))
 
 
 def warp_to_video(
