@@ -50,13 +50,8 @@ def _soundtrack_for(
     Returns mono samples and the mission time of the first sample at the listener (``start_s``:
     a ground listener hears each event after its travel time, as it would).
     """
-    import importlib
-
-    try:  # the part-2 model (issue #14), built in parallel: imported by name until it is on main
-        render_descent_sound = importlib.import_module("marsound.landing.sound").render_descent_sound
-    except ImportError:
-        raise MarsoundError("the descent sound model (marsound.landing.sound) is not part of this build") from None
     from marsound.audio import read_audio_array
+    from marsound.landing.sound import render_descent_sound
 
     wav = work_dir / "descent.wav"
     kwargs: dict = {"listener": listener, "sample_rate_hz": sample_rate_hz}
