@@ -17,7 +17,7 @@ landing_app = typer.Typer(
 )
 
 #: CLI modules under ``marsound.cli`` that add ``landing`` subcommands.
-_SUBCOMMAND_MODULES: tuple[str, ...] = ("landing_trajectory", "landing_sound")
+_SUBCOMMAND_MODULES: tuple[str, ...] = ("landing_trajectory", "landing_sound", "landing_video")
 
 
 def register(app: typer.Typer) -> None:
