@@ -46,6 +46,25 @@ def _encode(rings: list[str], coordinates: str | None):
     return encode_message(rings, coordinates)
 
 
+def encode_json(encoded) -> dict:
+    """The ``--json`` body of ``chute encode`` for encoded rings (also the web API's body)."""
+    return {
+        "rings": [
+            {"values": list(e.ring.values), "bits": e.bit_string, "start": e.start, "kind": e.ring.kind}
+            for e in encoded
+        ]
+    }
+
+
+def encode_report(rings: list[str], coordinates: str | None) -> dict:
+    """Encode a message and return the ``--json`` body of ``chute encode``."""
+    from marsound.errors import InvalidParameterError
+
+    if not rings and coordinates is None:
+        raise InvalidParameterError("give at least one --ring or --coordinates")
+    return encode_json(_encode(rings, coordinates))
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(chute_app, name="chute")
 
@@ -73,12 +92,7 @@ def encode_cmd(
         from marsound.chute.draw import write_drawing
 
         write_drawing(output, encoded, size_px=size_px, view=view, red=red, white=white, background=background)
-    report = {
-        "rings": [
-            {"values": list(e.ring.values), "bits": e.bit_string, "start": e.start, "kind": e.ring.kind}
-            for e in encoded
-        ]
-    }
+    report = encode_json(encoded)
     if as_json:
         typer.echo(json.dumps(report))
         return
@@ -113,15 +127,18 @@ def decode_cmd(
 
         report = decode_bit_strings(bits).to_json()
     else:
+        import sys
+
         assert file is not None
-        report = _decode_file(file, max_frames)
+        report = decode_report(file, max_frames, show_progress=sys.stdout.isatty())
     if as_json:
         typer.echo(json.dumps(report))
         return
     _print_decoded(report)
 
 
-def _decode_file(path: Path, max_frames: int) -> dict:
+def decode_report(path: Path, max_frames: int = 48, *, show_progress: bool = False) -> dict:
+    """The ``--json`` body of ``chute decode FILE`` (an image or a video; also the web API's body)."""
     from marsound.chute.video import VIDEO_SUFFIXES
     from marsound.errors import FileFormatError
 
@@ -129,7 +146,7 @@ def _decode_file(path: Path, max_frames: int) -> dict:
         raise FileFormatError(f"{path}: no such file")
     suffix = path.suffix.lower()
     if suffix in VIDEO_SUFFIXES:
-        return _decode_video(path, max_frames)
+        return _decode_video(path, max_frames, show_progress)
     from marsound.chute.image import IMAGE_SUFFIXES, decode_array, load_image
 
     try:
@@ -138,20 +155,18 @@ def _decode_file(path: Path, max_frames: int) -> dict:
         if suffix in IMAGE_SUFFIXES:
             raise
         try:  # an unknown extension may still be a video container
-            return _decode_video(path, max_frames)
+            return _decode_video(path, max_frames, show_progress)
         except FileFormatError:
             raise FileFormatError(f"{path}: not an image or video that can be decoded") from None
     return decode_array(img).to_json()
 
 
-def _decode_video(path: Path, max_frames: int) -> dict:
-    import sys
-
+def _decode_video(path: Path, max_frames: int, show_progress: bool) -> dict:
     from rich.progress import Progress
 
     from marsound.chute.video import decode_video
 
-    if not sys.stdout.isatty():
+    if not show_progress:
         return decode_video(path, max_frames=max_frames).to_json()
     with Progress(transient=True) as prog:
         task = prog.add_task("reading frames", total=max_frames)

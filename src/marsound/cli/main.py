@@ -40,9 +40,9 @@ def _root(
 
 
 def _register_all() -> None:
-    from marsound.cli import analyze, chute, demo, landing, physics, render
+    from marsound.cli import analyze, chute, demo, landing, physics, render, serve
 
-    for module in (physics, demo, render, analyze, chute, landing):
+    for module in (physics, demo, render, analyze, chute, landing, serve):
         module.register(app)
 
 
