@@ -24,7 +24,14 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (test e
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium browser installed (apt-get install chromium)")
 
-LAUNCH_ARGS = ["--autoplay-policy=no-user-gesture-required", "--disable-dev-shm-usage", "--mute-audio"]
+LAUNCH_ARGS = [
+    "--autoplay-policy=no-user-gesture-required",
+    "--disable-dev-shm-usage",
+    "--mute-audio",
+    # a fake microphone (a beeping test signal) for the recording test, no permission prompt
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+]
 SLOW_MS = 180_000  # decoding and rendering on a loaded 2-core machine
 
 
@@ -68,7 +75,7 @@ def artefacts(tmp_path_factory) -> Path:
 @pytest.fixture
 def page(browser):
     """A fresh page that records console errors and uncaught exceptions."""
-    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    context = browser.new_context(viewport={"width": 1100, "height": 900}, permissions=["microphone"])
     pg = context.new_page()
     pg.set_default_timeout(SLOW_MS)
     errors: list[str] = []
@@ -146,6 +153,19 @@ def test_listen_builtin_sound_ab_toggle(page, server_url):
     page.click("#ab-toggle")  # switch to Mars at the same instant
     page.wait_for_function("!document.getElementById('audio-mars').paused")
     assert page.eval_on_selector("#audio-earth", "a => a.paused")
+    assert page.console_errors == []
+
+
+def test_listen_microphone_recording(page, server_url):
+    page.goto(server_url + "/")
+    page.click("#record")
+    page.wait_for_function("document.getElementById('record-status').textContent.startsWith('recording')")
+    page.wait_for_timeout(1500)
+    page.click("#record")  # stop
+    page.wait_for_function("document.getElementById('record-status').textContent.startsWith('recorded')")
+    assert page.locator("input[name=source][value=record]").is_checked()
+    page.click("#render")
+    page.wait_for_function("document.getElementById('audio-mars').duration > 1.0")
     assert page.console_errors == []
 
 

@@ -16,25 +16,32 @@
   });
   $("upload").addEventListener("change", () => { form.elements.source.value = "upload"; });
 
+  let recorder = null;   // one button: start, then stop (or stop by itself after 10 s)
   $("record").addEventListener("click", async () => {
     const st = $("record-status");
+    if (recorder && recorder.state === "recording") { recorder.stop(); return; }
     if (!navigator.mediaDevices || !window.MediaRecorder) { setStatus(st, "no microphone access in this browser", true); return; }
     try {
       const stream = await navigator.mediaDevices.getUserMedia({audio: true});
-      const rec = new MediaRecorder(stream), parts = [];
-      rec.ondataavailable = (e) => parts.push(e.data);
-      rec.onstop = async () => {
+      const parts = [];
+      recorder = new MediaRecorder(stream);
+      recorder.ondataavailable = (e) => parts.push(e.data);
+      recorder.onstop = async () => {
         stream.getTracks().forEach((t) => t.stop());
-        const bytes = await new Blob(parts).arrayBuffer();
-        const ctx = new AudioContext();
-        recorded = wavFromAudioBuffer(await ctx.decodeAudioData(bytes));
-        ctx.close();
-        form.elements.source.value = "record";
-        setStatus(st, "recorded; press Render");
+        $("record").textContent = "● record (max 10 s)";
+        try {
+          const bytes = await new Blob(parts).arrayBuffer();
+          const ctx = new AudioContext();
+          recorded = wavFromAudioBuffer(await ctx.decodeAudioData(bytes));
+          ctx.close();
+          form.elements.source.value = "record";
+          setStatus(st, "recorded; press Render");
+        } catch (e) { setStatus(st, "could not decode the recording: " + e.message, true); }
       };
-      rec.start(); setStatus(st, "recording… (10 s)");
-      setTimeout(() => rec.state === "recording" && rec.stop(), 10000);
-      $("record").onclick = () => rec.state === "recording" && rec.stop();
+      recorder.start();
+      $("record").textContent = "■ stop";
+      setStatus(st, "recording… (10 s at most)");
+      setTimeout(() => recorder && recorder.state === "recording" && recorder.stop(), 10000);
     } catch (e) { setStatus(st, "microphone: " + e.message, true); }
   });
 
