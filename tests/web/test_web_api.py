@@ -160,6 +160,32 @@ def test_render_bad_options_are_400(client, chirp_wav, form, word):
     assert_error(client.post("/api/render", files={"file": ("c.wav", chirp_wav)}, data=form), 400, word)
 
 
+@pytest.mark.parametrize(
+    ("filename", "stored"),
+    [
+        ("clip.wav", "clip.wav"),
+        ("../../etc/passwd", "passwd"),
+        ("..\\..\\x y.WAV", "x_y.wav"),
+        ("", "input"),
+        ("...", "input"),
+    ],
+)
+def test_upload_names_are_reduced_to_safe_names(tmp_path, filename, stored):
+    from marsound.web.uploads import save_upload
+
+    path = save_upload(io.BytesIO(b"data"), filename, tmp_path)
+    assert path.parent == tmp_path / "upload" and path.name == stored
+    assert path.read_bytes() == b"data"
+
+
+@pytest.mark.parametrize("name", ["earth.wav", "mars.wav", "spectrogram.png", "rendered.wav"])
+def test_uploads_named_like_outputs_still_work(client, chirp_wav, name):
+    r = client.post("/api/listen", files={"file": (name, chirp_wav)}, data={"distance_m": "3"})
+    assert r.status_code == 200, r.text
+    r = client.post("/api/render", files={"file": (name, chirp_wav)}, data={"distance_m": "3"})
+    assert r.status_code == 200, r.text
+
+
 def test_render_without_file_or_distance_is_422(client, chirp_wav):
     assert_error(client.post("/api/render", data={"preset": "mars", "distance_m": "10"}), 422, "file")
     assert_error(
@@ -445,3 +471,28 @@ def test_long_work_does_not_block_other_requests(client, monkeypatch, chirp_wav)
     worker.join(30)
     assert health.status_code == 200 and elapsed < 5
     assert result["r"].status_code == 200
+
+
+def test_recordings_analyze_real_supercam_wav_as_the_library_does(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from marsound.errors import MarsoundError
+    from marsound.recordings.analysis import analyze_file
+    from marsound.web import create_app
+
+    path = real_file("supercam_libs_sol0051.wav")
+    if path is None:
+        pytest.skip("the real SuperCam recording is not available")
+    try:
+        expected: dict | str = analyze_file(path, out_dir=tmp_path / "lib")
+    except MarsoundError as exc:
+        expected = str(exc)
+    with TestClient(create_app(max_upload_bytes=16_000_000)) as c:
+        r = c.post("/api/recordings/analyze", files={"file": (path.name, path.read_bytes(), "audio/wav")})
+    if isinstance(expected, str):  # the library refuses it (e.g. NaN windows): the page says why
+        assert_error(r, 400)
+        assert r.json()["error"] == expected.replace(str(path.parent) + "/", "")
+    else:
+        assert r.status_code == 200, r.text
+        assert r.json()["summary"]["tones"] == expected["tones"]
+        assert r.json()["summary"]["events"] == expected["events"]

@@ -197,7 +197,6 @@ def listen(
     body.update(
         earth_url=_result_url(token, "earth.wav"),
         mars_url=_result_url(token, "mars.wav"),
-        input_url=_result_url(token, src.name),
         spectrogram_url=_result_url(token, "spectrogram.png"),
     )
     return body

@@ -10,6 +10,7 @@ from typing import BinaryIO
 from marsound.errors import FileFormatError
 
 _SUFFIX = re.compile(r"^\.[A-Za-z0-9]{1,8}$")
+_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
 
 def safe_suffix(filename: str | None) -> str:
@@ -24,10 +25,26 @@ def safe_suffix(filename: str | None) -> str:
     return suffix.lower() if _SUFFIX.match(suffix) else ""
 
 
+def safe_stem(filename: str | None, default: str) -> str:
+    """The file name's stem reduced to ``[A-Za-z0-9_-]`` (at most 64 characters), or ``default``."""
+    if not filename:
+        return default
+    stem = _UNSAFE.sub("_", Path(filename.replace("\\", "/")).stem).strip("_")[:64]
+    return stem or default
+
+
 def save_upload(src: BinaryIO, filename: str | None, folder: Path, *, stem: str = "input") -> Path:
-    """Copy an uploaded file object into ``folder`` as ``stem + suffix``; refuse an empty file."""
-    path = folder / f"{stem}{safe_suffix(filename)}"
+    """Copy an uploaded file object into ``folder/upload/``; refuse an empty file.
+
+    The copy is named after the client's file name reduced to safe characters (so messages and
+    reports name the user's file), ``stem`` when there is none. ``folder`` is private to the
+    request; the ``upload`` subfolder keeps uploads apart from the outputs written beside them.
+    """
+    (folder / "upload").mkdir(exist_ok=True)
+    path = folder / "upload" / f"{safe_stem(filename, stem)}{safe_suffix(filename)}"
     src.seek(0)
+    if path.exists():
+        path = path.with_name(f"{stem}-{path.name}")
     with open(path, "xb") as out:
         shutil.copyfileobj(src, out, length=1 << 20)
     if path.stat().st_size == 0:
