@@ -398,10 +398,10 @@ def test_chute_decode_needs_a_file(client):
 
 
 def test_landing_timeline(client, capsys):
-    from marsound.web.services import optional_module
+    from marsound.web.services import landing_features
 
     r = client.get("/api/landing/timeline", params={"mission": "perseverance"})
-    if optional_module("marsound.landing.missions") is None:
+    if not landing_features()["timeline"]:
         assert_error(r, 501, "not available yet")
         return
     assert r.status_code == 200, r.text

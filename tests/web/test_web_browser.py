@@ -225,7 +225,7 @@ def test_chute_decode_real_parachute_frame(page, server_url, artefacts):
 
 
 def test_landing_page_plays_or_says_not_available(page, server_url, artefacts):
-    from marsound.web.api import landing_features
+    from marsound.web.services import landing_features
 
     feats = landing_features()
     page.goto(server_url + "/landing")

@@ -23,9 +23,6 @@ from marsound.web.uploads import save_upload
 
 router = APIRouter(prefix="/api")
 
-LANDING_MISSIONS = "marsound.landing.missions"
-LANDING_SOUND = "marsound.landing.sound"
-LANDING_VIDEO = "marsound.landing.video"
 NOT_YET = "is not available yet in this version of marsound"
 
 
@@ -248,36 +245,29 @@ def chute_decode(request: Request, file: Annotated[UploadFile, File()]) -> dict:
 # ----------------------------------------------------------------------------- landing
 
 
-def landing_features() -> dict[str, bool]:
-    """Which landing parts this build has (they arrive one by one)."""
-    return {
-        "timeline": services.optional_module(LANDING_MISSIONS) is not None,
-        "sound": services.optional_module(LANDING_SOUND) is not None,
-        "video": services.optional_module(LANDING_VIDEO) is not None,
-    }
-
-
 @router.get("/landing/features")
 def landing_feature_list() -> dict:
-    feats = landing_features()
-    missions = services.optional_module(LANDING_MISSIONS)
-    names = list(missions.MISSION_NAMES) if missions is not None else []
-    return {"features": feats, "missions": names}
+    """Which landing parts this build has, and its missions."""
+    return {"features": services.landing_features(), "missions": services.mission_names()}
+
+
+def _require(feature: str, what: str) -> None:
+    feats = services.landing_features()
+    if not (feats[feature] and feats["timeline"]):
+        raise HTTPException(501, f"{what} {NOT_YET}")
 
 
 @router.get("/landing/timeline")
 def landing_timeline(mission: str) -> dict:
     """As ``marsound landing timeline --json``."""
-    if services.optional_module(LANDING_MISSIONS) is None:
-        raise HTTPException(501, f"the landing timeline {NOT_YET}")
+    _require("timeline", "the landing timeline")
     return services.landing_timeline(mission)
 
 
 @router.get("/landing/view")
 def landing_view(request: Request, mission: str) -> dict:
     """The timeline of a mission with its plot (for the Landing page's cursor: time range and axes box)."""
-    if services.optional_module(LANDING_MISSIONS) is None:
-        raise HTTPException(501, f"the landing timeline {NOT_YET}")
+    _require("timeline", "the landing timeline")
     store = _store(request)
     token, folder = store.new()
     try:
@@ -291,8 +281,7 @@ def landing_view(request: Request, mission: str) -> dict:
 @router.post("/landing/sound")
 def landing_sound(request: Request, mission: str) -> dict:
     """The modelled descent soundtrack of a mission (WAV) and the mission time of its start."""
-    if services.optional_module(LANDING_SOUND) is None or services.optional_module(LANDING_MISSIONS) is None:
-        raise HTTPException(501, f"the modelled descent soundtrack {NOT_YET}")
+    _require("sound", "the modelled descent soundtrack")
     store = _store(request)
     token, folder = store.new()
     try:
@@ -304,9 +293,20 @@ def landing_sound(request: Request, mission: str) -> dict:
 
 
 @router.post("/landing/video")
-def landing_video(file: Annotated[UploadFile, File()]) -> dict:
-    """A landing video aligned with the modelled timeline and returned with its sound."""
-    raise HTTPException(501, f"landing video alignment {NOT_YET}")
+def landing_video(
+    request: Request, file: Annotated[UploadFile, File()], mission: Annotated[str, Form()] = "perseverance"
+) -> dict:
+    """A landing video aligned on the mission clock and returned with the modelled sound (MP4)."""
+    _require("video", "landing video alignment")
+    store = _store(request)
+    token, folder = store.new()
+    try:
+        video = save_upload(file.file, file.filename, folder, stem="video")
+        body = services.landing_video(video, folder, mission=mission)
+    except BaseException:
+        store.discard(token)
+        raise
+    return {"alignment": body, "video_url": _result_url(token, "landing.mp4")}
 
 
 # ----------------------------------------------------------------------------- recordings

@@ -54,12 +54,9 @@ def chute_page(request: Request) -> HTMLResponse:
 
 @router.get("/landing", response_class=HTMLResponse)
 def landing_page(request: Request) -> HTMLResponse:
-    from marsound.web.api import LANDING_MISSIONS, landing_features
-    from marsound.web.services import optional_module
+    from marsound.web.services import landing_features, mission_names
 
-    missions = optional_module(LANDING_MISSIONS)
-    names = list(missions.MISSION_NAMES) if missions is not None else []
-    return _page(request, "landing.html", title="Landing", features=landing_features(), missions=names)
+    return _page(request, "landing.html", title="Landing", features=landing_features(), missions=mission_names())
 
 
 @router.get("/recordings", response_class=HTMLResponse)

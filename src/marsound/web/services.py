@@ -13,7 +13,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from marsound.errors import InvalidParameterError
+from marsound.errors import InvalidParameterError, MarsoundError
 from marsound.physics import Atmosphere
 
 #: Listener distances offered by the Listen page [m].
@@ -209,11 +209,40 @@ def optional_module(name: str) -> Any | None:
         raise
 
 
-def landing_timeline(mission: str) -> dict:
-    """The body of ``marsound landing timeline --json``."""
-    from marsound.cli.landing_trajectory import timeline_report  # type: ignore[import-not-found]
+#: Library modules of the landing parts (each arrives on its own; the page offers what is there).
+LANDING_TIMELINE_MODULE = "marsound.landing.trajectory_io"
+LANDING_SOUND_MODULE = "marsound.landing.sound"
+LANDING_VIDEO_MODULE = "marsound.landing.video.soundtrack"
+#: Sample rate of the descent soundtrack played on the Landing page [Hz] (small files, quick render).
+LANDING_SOUND_RATE_HZ = 24_000
 
-    return timeline_report(mission)
+
+def _part(name: str) -> Any:
+    """The module ``name`` of a landing part; an error naming it when it is not in this build."""
+    module = optional_module(name)
+    if module is None:
+        raise MarsoundError(f"{name} is not part of this version of marsound")
+    return module
+
+
+def landing_features() -> dict[str, bool]:
+    """Which landing parts this build has."""
+    return {
+        "timeline": optional_module(LANDING_TIMELINE_MODULE) is not None,
+        "sound": optional_module(LANDING_SOUND_MODULE) is not None,
+        "video": optional_module(LANDING_VIDEO_MODULE) is not None,
+    }
+
+
+def mission_names() -> list[str]:
+    """Missions of the landing model (empty when it is not in this build)."""
+    missions = optional_module("marsound.landing.missions")
+    return list(getattr(missions, "MISSION_NAMES", ())) if missions is not None else []
+
+
+def landing_timeline(mission: str) -> dict:
+    """The body of ``marsound landing timeline --json`` (:func:`marsound.landing.trajectory_io.timeline_report`)."""
+    return _part(LANDING_TIMELINE_MODULE).timeline_report(mission)
 
 
 def landing_view(mission: str, folder: Path) -> dict:
@@ -222,16 +251,38 @@ def landing_view(mission: str, folder: Path) -> dict:
 
     body = landing_timeline(mission)
     events = [e for e in body.get("events", []) if "time_s" in e and "name" in e]
-    geometry = timeline_plot(events, folder / "timeline.png", title=f"{body.get('mission', mission)}: published events")
-    return {"mission": body.get("mission", mission), "events": events, **geometry}
+    name = body.get("mission", mission)
+    geometry = timeline_plot(events, folder / "timeline.png", title=f"{name}: published events")
+    return {"mission": name, "events": events, **geometry}
 
 
 def landing_sound(mission: str, folder: Path) -> dict:
-    """The modelled descent soundtrack of ``mission`` as ``folder/descent.wav``."""
-    from marsound.landing.sound import render_descent_sound  # type: ignore[import-not-found]
+    """The modelled descent soundtrack of ``mission`` as ``folder/descent.wav`` (on-board microphone).
 
-    render_descent_sound(folder / "descent.wav", mission=mission)
-    return {"mission": mission, "start_time_s": 0.0}
+    Returns the sound's report (:func:`marsound.landing.sound.render_descent_sound`) and
+    ``start_time_s``, the mission time of the first sample (the page's cursor follows it).
+    """
+    sound = _part(LANDING_SOUND_MODULE)
+    result = sound.render_descent_sound(folder / "descent.wav", mission=mission, sample_rate_hz=LANDING_SOUND_RATE_HZ)
+    return {"mission": mission, "start_time_s": float(result.start_s), "report": result.to_json()}
+
+
+def landing_video(video_path: Path, folder: Path, *, mission: str) -> dict:
+    """Align a landing video on the mission clock and mux the modelled sound under it (``folder/landing.mp4``).
+
+    As ``marsound landing soundtrack VIDEO --mission M -o landing.mp4 --json``.
+    """
+    align = _part("marsound.landing.video.align")
+    track = _part(LANDING_VIDEO_MODULE)
+    alignment = align.align_video(
+        video_path,
+        mission=mission,
+        anchors=[],
+        events=align.mission_events(mission),
+        detect=True,
+    )
+    track.soundtrack_video(video_path, folder / "landing.mp4", alignment=alignment)
+    return alignment.to_json()
 
 
 # ----------------------------------------------------------------------------- recordings
