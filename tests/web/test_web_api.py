@@ -496,3 +496,32 @@ def test_recordings_analyze_real_supercam_wav_as_the_library_does(tmp_path):
         assert r.status_code == 200, r.text
         assert r.json()["summary"]["tones"] == expected["tones"]
         assert r.json()["summary"]["events"] == expected["events"]
+
+
+def test_landing_video_aligned_and_returned_with_sound(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from marsound.web import create_app
+    from marsound.web.services import landing_features
+
+    if not (landing_features()["video"] and landing_features()["timeline"]):
+        with TestClient(create_app()) as c:
+            assert_error(c.post("/api/landing/video", files={"file": ("v.mp4", b"\0" * 100)}), 501, "not available yet")
+        return
+    from marsound.landing.video.synthetic import CONTINUOUS_SHOTS, render_descent_video
+
+    av = pytest.importorskip("av")
+
+    # the shots before touchdown: a window ending after the modelled descent is refused by the sound model
+    render_descent_video(tmp_path / "descent.mp4", shots=CONTINUOUS_SHOTS[:3], rate=4.0, fps=10, seed=31)
+    with TestClient(create_app()) as c:
+        files = {"file": ("descent.mp4", (tmp_path / "descent.mp4").read_bytes(), "video/mp4")}
+        r = c.post("/api/landing/video", files=files, data={"mission": "perseverance"})
+        assert r.status_code == 200, r.text
+        assert r.json()["alignment"]["rate"] == pytest.approx(4.0, rel=0.1)
+        video = c.get(r.json()["video_url"])
+        assert video.status_code == 200
+        assert_error(c.post("/api/landing/video", files={"file": ("x.mp4", b"not a video")}), 400)
+    (tmp_path / "out.mp4").write_bytes(video.content)
+    with av.open(str(tmp_path / "out.mp4")) as f:
+        assert f.streams.video and f.streams.audio

@@ -249,8 +249,27 @@ def test_landing_page_plays_or_says_not_available(page, server_url, artefacts):
     page.wait_for_function("document.getElementById('descent-audio').currentTime > 0.2")
     left0 = page.eval_on_selector("#timeline-cursor", "c => c.style.left")
     page.wait_for_function(f"document.getElementById('timeline-cursor').style.left !== '{left0}'")
+    assert "MODEL" in page.text_content("#sound-notice")
     assert page.console_errors == []
     shot(page, artefacts, "landing-playing")
+
+
+def test_landing_video_upload_returns_the_video_with_sound(page, server_url, tmp_path):
+    from marsound.web.services import landing_features
+
+    feats = landing_features()
+    if not (feats["video"] and feats["timeline"]):
+        pytest.xfail("landing video alignment (landing-video, #15) is not in this build")
+    from marsound.landing.video.synthetic import CONTINUOUS_SHOTS, render_descent_video
+
+    render_descent_video(tmp_path / "descent.mp4", shots=CONTINUOUS_SHOTS[:3], rate=4.0, fps=10, seed=32)
+    page.goto(server_url + "/landing")
+    page.set_input_files("#video-file", str(tmp_path / "descent.mp4"))
+    page.click("#video-form button")
+    page.wait_for_selector("#landing-video:not([hidden])")
+    page.wait_for_function("document.getElementById('landing-video').duration > 0")
+    assert "mission time" in page.text_content("#video-status")
+    assert page.console_errors == []
 
 
 def test_recordings_page_shows_the_report(page, server_url, artefacts, tmp_path):

@@ -264,7 +264,7 @@ def landing_sound(mission: str, folder: Path) -> dict:
     """
     sound = _part(LANDING_SOUND_MODULE)
     result = sound.render_descent_sound(folder / "descent.wav", mission=mission, sample_rate_hz=LANDING_SOUND_RATE_HZ)
-    return {"mission": mission, "start_time_s": float(result.start_s), "report": result.to_json()}
+    return {"mission": mission, "start_time_s": float(result.start_s), "report": result.to_dict()}
 
 
 def landing_video(video_path: Path, folder: Path, *, mission: str) -> dict:

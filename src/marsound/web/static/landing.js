@@ -46,6 +46,7 @@
         const r = await apiJson("/api/landing/sound?" + new URLSearchParams({mission: $("mission").value}), {method: "POST"});
         soundStart = r.start_time_s;
         audio.src = r.wav_url;
+        $("sound-notice").textContent = (r.report && r.report.model_notice) || "";
         setStatus(st, "ready: press play");
       } catch (e) { setStatus(st, e.message, true); }
       finally { $("sound-render").disabled = false; }
@@ -65,7 +66,9 @@
       try {
         const r = await apiJson("/api/landing/video", {method: "POST", body: fd});
         const v = $("landing-video"); v.src = r.video_url; v.hidden = false;
-        setStatus(st, "done");
+        const a = r.alignment;
+        setStatus(st, `mission time = ${fmt(a.offset_s, 5)} s + ${fmt(a.rate, 4)} × video time; ` +
+          `${(a.anchors || []).length} event(s) found in the video`);
       } catch (e) { setStatus(st, e.message, true); }
     });
   }
