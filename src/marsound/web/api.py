@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from starlette.background import BackgroundTask
 
 from marsound import __version__
+from marsound.physics import DEFAULT_PRESET
 from marsound.web import services
 from marsound.web.store import ResultStore
 from marsound.web.uploads import save_upload
@@ -52,12 +53,14 @@ def health() -> dict[str, str]:
 
 
 AtmQuery = Annotated[str, Query(description="Named atmosphere to start from.")]
+#: Atmospheres compared by the Physics page's plot and table unless the request names others.
+PHYSICS_COMPARED = ["jezero", "earth"]
 
 
 @router.get("/physics")
 def physics(
     frequency_hz: Annotated[list[float], Query(description="Frequency [Hz]; repeat for several.")],
-    preset: AtmQuery = "mars",
+    preset: AtmQuery = DEFAULT_PRESET,
     temperature_k: float | None = None,
     pressure_pa: float | None = None,
     composition: str | None = None,
@@ -76,7 +79,7 @@ def _atmospheres(preset: list[str], temperature_k: float | None, pressure_pa: fl
     """The presets, plus a custom Mars atmosphere when T and/or p are given."""
     atms = [services.resolve_atmosphere(preset=p) for p in preset[:6]]
     if temperature_k is not None or pressure_pa is not None:
-        atms.append(services.resolve_atmosphere(preset="mars", temperature_k=temperature_k, pressure_pa=pressure_pa))
+        atms.append(services.resolve_atmosphere(temperature_k=temperature_k, pressure_pa=pressure_pa))
     if not atms:
         raise HTTPException(400, "choose at least one atmosphere")
     return atms
@@ -85,7 +88,7 @@ def _atmospheres(preset: list[str], temperature_k: float | None, pressure_pa: fl
 @router.get("/physics/plot.png")
 def physics_plot(
     request: Request,
-    preset: Annotated[list[str], Query()] = ["mars", "earth"],  # noqa: B006
+    preset: Annotated[list[str], Query()] = PHYSICS_COMPARED,
     temperature_k: float | None = None,
     pressure_pa: float | None = None,
     model: str | None = None,
@@ -103,7 +106,7 @@ def physics_plot(
 
 @router.get("/physics/loss-table")
 def physics_loss_table(
-    preset: Annotated[list[str], Query()] = ["mars", "earth"],  # noqa: B006
+    preset: Annotated[list[str], Query()] = PHYSICS_COMPARED,
     temperature_k: float | None = None,
     pressure_pa: float | None = None,
     model: str | None = None,
@@ -120,7 +123,7 @@ def render(
     request: Request,
     file: Annotated[UploadFile, File(description="Sound file (WAV, FLAC, AIFF, Ogg, ...).")],
     distance_m: Annotated[float, Form()],
-    preset: Annotated[str, Form()] = "mars",
+    preset: Annotated[str, Form()] = DEFAULT_PRESET,
     temperature_k: Annotated[float | None, Form()] = None,
     pressure_pa: Annotated[float | None, Form()] = None,
     composition: Annotated[str | None, Form()] = None,
@@ -168,7 +171,7 @@ def listen(
     file: Annotated[UploadFile | None, File()] = None,
     sound: Annotated[str | None, Form()] = None,
     duration_s: Annotated[float, Form()] = 3.0,
-    preset: Annotated[str, Form()] = "jezero",
+    preset: Annotated[str, Form()] = services.LISTEN_DEFAULT_SITE,
     temperature_k: Annotated[float | None, Form()] = None,
     pressure_pa: Annotated[float | None, Form()] = None,
     altitude_m: Annotated[float | None, Form()] = None,

@@ -59,7 +59,7 @@ def create_app(
     )
     app.state.store = store
     app.state.max_upload_bytes = int(max_upload_bytes)
-    hide = re.compile(re.escape(str(store.root)) + r"/[A-Za-z0-9_-]+/")
+    hide = re.compile(re.escape(str(store.root)) + r"/[A-Za-z0-9_-]+/(upload/)?")  # private folders
 
     def error(status: int, message: str) -> JSONResponse:
         return JSONResponse({"error": hide.sub("", message)}, status_code=status)

@@ -30,15 +30,16 @@ def spectrogram_pair(items: Sequence[tuple[str, Path]], path: Path) -> Path:
 
     The first channel is drawn, up to :data:`SPECTROGRAM_MAX_S` seconds.
     """
-    import soundfile as sf
     from scipy.signal import spectrogram
+
+    from marsound.audio import AudioReader
 
     plt = _pyplot()
     specs = []
     for title, p in items:
-        with sf.SoundFile(p) as f:
-            fs = f.samplerate
-            x = f.read(frames=int(SPECTROGRAM_MAX_S * fs), dtype="float32", always_2d=True)[:, 0]
+        reader = AudioReader(p)
+        fs = reader.info.sample_rate_hz
+        x = reader.read(0, min(reader.info.frames, int(SPECTROGRAM_MAX_S * fs)))[:, 0]
         nper = 1024 if fs >= 32_000 else 512
         fr, t, s = spectrogram(x, fs=fs, nperseg=min(nper, max(16, len(x))), noverlap=None, scaling="spectrum")
         specs.append((title, fr, t, 10 * np.log10(s + 1e-20)))

@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from marsound.errors import InvalidParameterError, MarsoundError
-from marsound.physics import Atmosphere
+from marsound.physics import DEFAULT_PRESET, Atmosphere
 
+#: Site the Listen page starts with (Perseverance's crater, where the microphones recorded).
+LISTEN_DEFAULT_SITE = "jezero"
 #: Listener distances offered by the Listen page [m].
 LISTEN_DISTANCE_RANGE_M = (1.0, 200.0)
 #: Longest built-in sound the Listen page synthesises [s].
@@ -30,7 +32,7 @@ LOSS_TABLE_FREQUENCIES_HZ = (50.0, 100.0, 200.0, 500.0, 1000.0, 2000.0, 5000.0, 
 
 def resolve_atmosphere(
     *,
-    preset: str = "mars",
+    preset: str = DEFAULT_PRESET,
     temperature_k: float | None = None,
     pressure_pa: float | None = None,
     composition: str | None = None,
@@ -87,9 +89,8 @@ def render_one(
 
 def builtin_input(name: str, folder: Path, duration_s: float) -> Path:
     """Synthesise a built-in sound (:mod:`marsound.rendering.sounds`) as ``folder/input.wav``."""
-    import soundfile as sf
-
     from marsound._validate import positive_finite
+    from marsound.audio import write_audio
     from marsound.rendering.sounds import builtin_sound
 
     dur = positive_finite(duration_s, "duration_s")
@@ -97,7 +98,7 @@ def builtin_input(name: str, folder: Path, duration_s: float) -> Path:
         raise InvalidParameterError(f"duration_s={duration_s!r} must be <= {MAX_BUILTIN_DURATION_S:g} s")
     x = builtin_sound(name, BUILTIN_SAMPLE_RATE_HZ, dur)
     path = folder / "input.wav"
-    sf.write(path, x, BUILTIN_SAMPLE_RATE_HZ, subtype="FLOAT")
+    write_audio(path, x, BUILTIN_SAMPLE_RATE_HZ, subtype="FLOAT")
     return path
 
 
