@@ -186,11 +186,37 @@ def test_uploads_named_like_outputs_still_work(client, chirp_wav, name):
     assert r.status_code == 200, r.text
 
 
-def test_render_without_file_or_distance_is_422(client, chirp_wav):
+def test_render_without_file_or_distance_is_4xx(client, chirp_wav):
     assert_error(client.post("/api/render", data={"preset": "mars", "distance_m": "10"}), 422, "file")
     assert_error(
-        client.post("/api/render", files={"file": ("c.wav", chirp_wav)}, data={"preset": "mars"}), 422, "distance_m"
+        client.post("/api/render", files={"file": ("c.wav", chirp_wav)}, data={"preset": "mars"}), 400, "distance_m"
     )
+
+
+def test_render_moving_source_from_a_trajectory_csv(client, chirp_wav, tmp_path):
+    from marsound.physics import preset
+    from marsound.rendering import render_file
+    from marsound.rendering.moving import read_trajectory_csv
+
+    csv = b"time_s,distance_m\n0,5\n0.5,40\n"
+    files = {"file": ("c.wav", chirp_wav), "trajectory": ("path.csv", csv, "text/csv")}
+    r = client.post("/api/render", files=files, data={"preset": "jezero"})
+    assert r.status_code == 200, r.text
+    (tmp_path / "c.wav").write_bytes(chirp_wav)
+    (tmp_path / "p.csv").write_bytes(csv)
+    render_file(
+        tmp_path / "c.wav",
+        tmp_path / "o.wav",
+        None,
+        preset("jezero"),
+        trajectory=read_trajectory_csv(tmp_path / "p.csv"),
+    )
+    ref, _ = sf.read(tmp_path / "o.wav", dtype="float32")
+    np.testing.assert_array_equal(sf.read(io.BytesIO(r.content), dtype="float32")[0], ref)
+    both = client.post("/api/render", files=files, data={"preset": "jezero", "distance_m": "3"})
+    assert_error(both, 400, "not both")
+    bad = {"file": ("c.wav", chirp_wav), "trajectory": ("path.csv", b"time_s,distance_m\n0,-5\n", "text/csv")}
+    assert_error(client.post("/api/render", files=bad, data={"preset": "jezero"}), 400)
 
 
 # ----------------------------------------------------------------------------- upload limit

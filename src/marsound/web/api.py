@@ -128,7 +128,8 @@ def physics_loss_table(
 def render(
     request: Request,
     file: Annotated[UploadFile, File(description="Sound file (WAV, FLAC, AIFF, Ogg, ...).")],
-    distance_m: Annotated[float, Form()],
+    distance_m: Annotated[float | None, Form()] = None,
+    trajectory: Annotated[UploadFile | None, File(description="CSV time_s,distance_m or time_s,x_m,y_m,z_m.")] = None,
     preset: Annotated[str, Form()] = DEFAULT_PRESET,
     temperature_k: Annotated[float | None, Form()] = None,
     pressure_pa: Annotated[float | None, Form()] = None,
@@ -140,7 +141,10 @@ def render(
     source_preset: Annotated[str | None, Form()] = None,
     normalize: Annotated[bool, Form()] = False,
 ) -> FileResponse:
-    """The upload as heard at ``distance_m`` in the chosen atmosphere: a WAV at the input's rate."""
+    """The upload as heard at ``distance_m`` (or from a moving source) in the chosen atmosphere.
+
+    Answers a WAV at the input's sample rate, as ``marsound render`` writes it.
+    """
     atm = services.resolve_atmosphere(
         preset=preset, temperature_k=temperature_k, pressure_pa=pressure_pa,
         composition=composition, humidity_pct=humidity_pct,
@@ -153,16 +157,18 @@ def render(
     folder = _scratch(request)
     try:
         src = save_upload(file.file, file.filename, folder)
+        traj = None if trajectory is None else save_upload(trajectory.file, trajectory.filename, folder, stem="path")
         out = folder / "rendered.wav"
         report = services.render_one(
-            src, out, distance_m=distance_m, atmosphere=atm, model=model, source_distance_m=source_distance_m,
+            src, out, distance_m=distance_m, atmosphere=atm, trajectory_path=traj, model=model,
+            source_distance_m=source_distance_m,
             source_model=source_model, source_preset=source_preset, normalize=normalize,
         )  # fmt: skip
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     headers = {
-        "X-Marsound-Applied-Gain-Db": f"{report['applied_gain_db']:.3f}",
+        "X-Marsound-Applied-Gain-Db": f"{report['applied_gain_db']:.3f}",  # broadband; see marsound render
         "X-Marsound-Delay-S": "" if report["delay_s"] is None else f"{report['delay_s']:.6f}",
     }
     return SoundFileResponse(

@@ -67,14 +67,16 @@ def render_one(
     input_path: Path,
     output_path: Path,
     *,
-    distance_m: float,
+    distance_m: float | None,
     atmosphere: Atmosphere,
+    trajectory_path: Path | None = None,
     **options: Any,
 ) -> dict[str, Any]:
-    """Render ``input_path`` at ``distance_m`` into ``output_path``; returns the render report.
+    """Render ``input_path`` at ``distance_m`` (or along a trajectory CSV) into ``output_path``.
 
-    ``options`` are passed to :func:`~marsound.rendering.render_file` when not None, so the
-    library's defaults apply otherwise.
+    Returns the render report. ``options`` are passed to :func:`~marsound.rendering.render_file`
+    when not None, so the library's defaults apply otherwise; ``source_preset`` names the
+    recording's atmosphere.
     """
     from marsound.rendering import render_file
 
@@ -83,7 +85,16 @@ def render_one(
         from marsound.physics import preset as get_preset
 
         kwargs["source_atmosphere"] = get_preset(kwargs.pop("source_preset"))
-    reports = render_file(input_path, output_path, float(distance_m), atmosphere, **kwargs)
+    if trajectory_path is not None:
+        from marsound.rendering.moving import read_trajectory_csv
+
+        if distance_m is not None:
+            raise InvalidParameterError("give either distance_m or a trajectory, not both")
+        kwargs["trajectory"] = read_trajectory_csv(trajectory_path)
+    elif distance_m is None:
+        raise InvalidParameterError("distance_m is required (or a trajectory)")
+    dist = None if distance_m is None else float(distance_m)
+    reports = render_file(input_path, output_path, dist, atmosphere, **kwargs)
     return reports[0].to_dict()
 
 
