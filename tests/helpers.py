@@ -6,7 +6,11 @@ test file can be collected alone or with any other.
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import numpy as np
+import soundfile as sf
 
 # -- rendering -------------------------------------------------------------------------------
 
@@ -41,3 +45,31 @@ def tilt_homography(size, tilt_deg, axis_deg, f_factor=1.5, shrink=0.8):
     r = np.eye(3) + np.sin(t) * k + (1 - np.cos(t)) * k @ k
     p = np.array([[f, 0, c], [0, f, c], [0, 0, 1.0]]) @ np.column_stack([r[:, 0] * shrink, r[:, 1] * shrink, [0, 0, f]])
     return p @ np.array([[1, 0, -c], [0, 1, -c], [0, 0, 1.0]]) / f
+
+
+# -- web -------------------------------------------------------------------------------------
+
+REAL = Path(__file__).resolve().parent / "data"
+#: The project's shared real data, beside the checkout (``../shared/data/real``, as CI lays it out).
+SHARED_REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
+PARACHUTE_NAME = "perseverance_parachute_EBF_0001_0667022756.jpg"
+UPLOAD_LIMIT_BYTES = 2_000_000
+
+
+def real_file(name: str) -> Path | None:
+    """A real data file: the copy shipped in tests/data, else the shared data folder (or None)."""
+    for folder in (REAL, SHARED_REAL, Path("/work/shared/data/real")):
+        if (folder / name).is_file():
+            return folder / name
+    return None
+
+
+def wav_bytes(x: np.ndarray, fs: int, subtype: str = "PCM_16") -> bytes:
+    buf = io.BytesIO()
+    sf.write(buf, x, fs, format="WAV", subtype=subtype)
+    return buf.getvalue()
+
+
+def chirp(fs: int = 16_000, duration_s: float = 0.5) -> np.ndarray:
+    t = np.arange(int(fs * duration_s)) / fs
+    return (0.5 * np.sin(2 * np.pi * (200 + 3000 * t) * t)).astype(np.float32)

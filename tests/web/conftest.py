@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from web_helpers import UPLOAD_LIMIT_BYTES, chirp, wav_bytes
+from helpers import UPLOAD_LIMIT_BYTES, chirp, wav_bytes
 
 pytest.importorskip("fastapi", reason="the web extra is not installed")
 

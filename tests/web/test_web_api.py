@@ -11,7 +11,7 @@ import time
 import numpy as np
 import pytest
 import soundfile as sf
-from web_helpers import PARACHUTE_NAME, UPLOAD_LIMIT_BYTES, chirp, real_file, wav_bytes
+from helpers import PARACHUTE_NAME, UPLOAD_LIMIT_BYTES, chirp, real_file, wav_bytes
 
 from marsound import __version__
 from marsound.cli.main import main

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-from web_helpers import PARACHUTE_NAME, chirp, real_file
+from helpers import PARACHUTE_NAME, chirp, real_file
 
 pytest.importorskip("fastapi", reason="the web extra is not installed")
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (test extra) is not installed")
