@@ -93,3 +93,16 @@ def test_output_equal_to_input_refused(mortar_video):
     with pytest.raises(InvalidParameterError, match="same as input"):
         mux_soundtrack(mortar_video.path, mortar_video.path, np.zeros(100, np.float32))
     assert mortar_video.path.read_bytes() == before
+
+
+def test_video_running_past_the_descent_gets_the_sound_then_silence(tmp_path):
+    """A clip that goes on after touchdown (as NASA's edits do) still gets its soundtrack."""
+    from marsound.landing.video.soundtrack import _soundtrack_for
+
+    samples, origin = _soundtrack_for(
+        tmp_path, mission="perseverance", listener="onboard", listener_distance_m=None,
+        start_s=410.0, end_s=440.0, sample_rate_hz=8000,
+    )
+    assert origin == 410.0
+    assert 8000 * 5 < samples.size < 8000 * 30  # the descent's last seconds, not the whole window
+    assert float(abs(samples).max()) > 0.0
