@@ -122,11 +122,11 @@ def decode_cmd(
 
 
 def _decode_file(path: Path, max_frames: int) -> dict:
+    from marsound._files import regular_file
     from marsound.chute.video import VIDEO_SUFFIXES
     from marsound.errors import FileFormatError
 
-    if not path.exists():
-        raise FileFormatError(f"{path}: no such file")
+    regular_file(path, "image or video")
     suffix = path.suffix.lower()
     if suffix in VIDEO_SUFFIXES:
         return _decode_video(path, max_frames)
