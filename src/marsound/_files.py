@@ -122,7 +122,7 @@ def find_files(spec: str | os.PathLike[str], suffixes: Iterable[str]) -> list[Pa
         found = [Path(f) for f in _iglob_no_links(str(spec))]
     seen: set[Path] = set()
     out: list[Path] = []
-    for f in sorted(found):
+    for f in sorted(found, key=lambda f: (f.is_symlink(), str(f))):  # a file before its aliases
         if f.suffix.lower() not in wanted:
             continue
         try:
@@ -134,7 +134,7 @@ def find_files(spec: str | os.PathLike[str], suffixes: Iterable[str]) -> list[Pa
         if key not in seen:
             seen.add(key)
             out.append(f)
-    return out
+    return sorted(out)
 
 
 def _iglob_no_links(pattern: str) -> list[str]:
