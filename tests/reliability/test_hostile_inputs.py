@@ -4,8 +4,10 @@ Each case is the command line (``{h}`` = the folder of hostile inputs built by `
 ``{out}`` = a fresh output folder), the expected exit code, key words of the error (any of them,
 case-insensitive), and how to run it:
 
-* ``run="main"``: in this process through :func:`marsound.cli.main.main` (fast);
-* ``run="proc"``: in a child process with a timeout (FIFOs, devices, loops: a hang fails the test);
+* ``run="main"``: in this process through :func:`marsound.cli.main.main` (fast), under a
+  ``SIGALRM`` watchdog (FIFOs, link loops: a hang fails the test);
+* ``run="proc"``: in a child process with a timeout: devices (``/dev/zero`` never ends) and
+  FIFOs handed to C decoders (libsndfile, FFmpeg, numpy), which may retry an interrupted open;
 * ``mem_mb=N``: in a child process under ``RLIMIT_AS`` = N MiB, so a regression that allocates
   from a small file's claims fails instead of swapping the machine.
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import resource
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -31,6 +34,8 @@ from marsound.cli.main import main
 MEM_MB = 1600
 
 LONG_NAME = "x" * 300
+#: Seconds before an in-process case counts as hung.
+HANG_S = 30
 
 
 @dataclass(frozen=True)
@@ -114,7 +119,7 @@ CASES: list[Case] = [
     C("render-no-distance", R, words="--distance-m is required"),
     # ---------------------------------------------------------------- render: trajectories
     C("traj-missing", f"{R} --trajectory {{h}}/nope.csv", words="does not exist"),
-    C("traj-fifo", f"{R} --trajectory {{h}}/fifo.csv", words=NOT_REGULAR, run="proc"),
+    C("traj-fifo", f"{R} --trajectory {{h}}/fifo.csv", words=NOT_REGULAR),
     C("traj-folder", f"{R} --trajectory {{h}}/folder.wav", words=NOT_REGULAR),
     C("traj-times-1e300", f"{R} --trajectory {{h}}/traj_1e300.csv", words="time"),
     C("traj-nan", f"{R} --trajectory {{h}}/traj_nan.csv", words=("finite", "nan")),
@@ -131,7 +136,7 @@ CASES: list[Case] = [
     # ---------------------------------------------------------------- analyze: inputs
     C("analyze-missing", "analyze {h}/nope.wav -o {out}", words="does not exist"),
     C("analyze-fifo", "analyze {h}/fifo.wav -o {out}", words=NOT_REGULAR, run="proc"),
-    C("analyze-fifo-fits", "analyze {h}/fifo.fits -o {out}", words=NOT_REGULAR, run="proc"),
+    C("analyze-fifo-fits", "analyze {h}/fifo.fits -o {out}", words=NOT_REGULAR),
     C("analyze-dev-null", "analyze /dev/null -o {out}", words=NOT_REGULAR, run="proc"),
     C("analyze-empty", "analyze {h}/empty.wav -o {out}", words=("empty", "not a riff")),
     C("analyze-garbage", "analyze {h}/garbage.wav -o {out}", words=("not a riff", "cannot read")),
@@ -146,7 +151,7 @@ CASES: list[Case] = [
     C("analyze-fits-down-str", "analyze {h}/kw_down_str.fits -o {out}", words="mic_down"),
     C("analyze-fits-int64-wraps", "analyze {h}/int64.fits -o {out}", words=("12-bit", "range", "integer")),
     C("analyze-fits-sparse", "analyze {h}/sparse.fits -o {out}", words=("rows", "samples"), mem_mb=MEM_MB),
-    C("analyze-label-fifo", "analyze {h}/good.wav --label {h}/fifo.xml -o {out}", words=NOT_REGULAR, run="proc"),
+    C("analyze-label-fifo", "analyze {h}/good.wav --label {h}/fifo.xml -o {out}", words=NOT_REGULAR),
     C("analyze-label-missing", "analyze {h}/good.wav --label {h}/nope.xml -o {out}", words="does not exist"),
     C("analyze-label-rate-nan", "analyze {h}/good.wav --label {h}/label_rate_nan.xml -o {out}", words="sampling_rate"),
     C("analyze-label-rate-inf", "analyze {h}/good.wav --label {h}/label_rate_inf.xml -o {out}", words="sampling_rate"),
@@ -175,7 +180,6 @@ CASES: list[Case] = [
         "analyze-wind-fifo",
         "analyze {h}/good.wav --wind-reference {h}/fifo.csv -o {out}",
         words=NOT_REGULAR,
-        run="proc",
     ),
     C("analyze-wind-nan", "analyze {h}/good.wav --wind-reference {h}/wind_nan.csv -o {out}", words="finite"),
     C("analyze-spark-nan", "analyze {h}/good.wav --spark-distance-m nan -o {out}", words="spark"),
@@ -239,8 +243,8 @@ CASES: list[Case] = [
     C("demo-out-is-file", "demo -o {out}/file", words=CANNOT_WRITE),
     C("demo-out-name-too-long", f"demo -o {{out}}/{LONG_NAME}", words=CANNOT_WRITE),
     # ---------------------------------------------------------------- globs
-    C("analyze-glob-symlink-loop", "analyze {h}/loop/**/*.wav -o {out} --no-audio --workers 1", code=0, run="proc"),
-    C("analyze-folder-symlink-loop", "analyze {h}/loop -o {out} --no-audio --workers 1", code=0, run="proc"),
+    C("analyze-glob-symlink-loop", "analyze {h}/loop/**/*.wav -o {out} --no-audio --workers 1", code=0),
+    C("analyze-folder-symlink-loop", "analyze {h}/loop -o {out} --no-audio --workers 1", code=0),
 ]
 
 
@@ -297,6 +301,30 @@ def run_child(args: list[str], *, mem_mb: int | None = None, timeout: float = 25
     return proc.returncode, out, err
 
 
+class Hung(Exception):
+    pass
+
+
+def _main_with_alarm(args: list[str], seconds: int) -> int:
+    """``main(args)`` in this process; SIGALRM after ``seconds`` turns a hang into a failure.
+
+    A blocked ``open()`` of a FIFO is interrupted too (PEP 475: the handler's exception wins).
+    """
+
+    def ring(signum, frame):
+        raise Hung(f"marsound {' '.join(args)} hung (> {seconds} s)")
+
+    old = signal.signal(signal.SIGALRM, ring)
+    signal.alarm(seconds)
+    try:
+        return main(args)
+    except Hung as exc:
+        pytest.fail(str(exc))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
 def _prepare_out(tmp_path: Path) -> Path:
     out = tmp_path / "out"
     out.mkdir()
@@ -320,7 +348,7 @@ def test_hostile_input(case: Case, hostile: Path, hostile_state, tmp_path: Path,
     if case.run == "proc" or case.mem_mb is not None:
         code, stdout, stderr = run_child(args, mem_mb=case.mem_mb)
     else:
-        code = main(args)
+        code = _main_with_alarm(args, HANG_S)
         stdout, stderr = capsys.readouterr()
     assert "Traceback" not in stdout + stderr, stderr
     assert code == case.code, f"exit {code}, stderr: {stderr!r}"
