@@ -6,8 +6,9 @@ The one output policy of marsound:
   renamed over the target only when complete; removed on any error and on SIGINT/SIGTERM/SIGHUP
   (the CLI turns those signals into an exception, see :mod:`marsound.cli.main`);
 * several files that belong together (audio + sidecar) are committed by :func:`atomic_paths`:
-  all temporaries are written first, then renamed; if a rename fails the ones already renamed
-  are removed again, so a run never leaves one without the other;
+  all temporaries are written first, then renamed under a lock on the folder (two runs writing
+  the same outputs take turns); if a rename fails the ones already renamed are removed again,
+  so a run never leaves one without the other;
 * outputs get the permissions of a normally created file (``0o666`` minus the umask), not the
   ``0o600`` of :func:`tempfile.mkstemp`;
 * a path that cannot be written (folder cannot be created, a folder in the way, a name too
@@ -98,6 +99,31 @@ def _commit(tmp: Path, target: Path) -> None:
 
 
 @contextlib.contextmanager
+def _folder_lock(folder: Path | None) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``folder`` (POSIX; nothing elsewhere or for ``None``).
+
+    Two runs committing the same set of files (audio + sidecar) take turns, so the folder never
+    ends with one run's audio beside the other's sidecar. No lock file is left behind.
+    """
+    if folder is None:
+        yield
+        return
+    try:
+        import fcntl
+
+        fd = os.open(folder, os.O_RDONLY)
+    except (ImportError, OSError):
+        yield
+        return
+    try:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+@contextlib.contextmanager
 def atomic_path(target: str | Path, *, inputs: tuple[str | Path, ...] = ()) -> Iterator[Path]:
     """Yield a temporary path in the target's folder; on success rename it to ``target``.
 
@@ -124,9 +150,10 @@ def atomic_paths(targets: Sequence[str | Path], *, inputs: tuple[str | Path, ...
         for t in paths:
             tmps.append(_prepare(t, inputs))
         yield list(tmps)
-        for tmp, t in zip(tmps, paths):
-            _commit(tmp, t)
-            done.append(t)
+        with _folder_lock(paths[0].parent if len(paths) > 1 else None):
+            for tmp, t in zip(tmps, paths):
+                _commit(tmp, t)
+                done.append(t)
     except BaseException:
         for tmp in tmps:
             with contextlib.suppress(OSError):

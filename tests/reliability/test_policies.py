@@ -156,3 +156,29 @@ def test_a_worker_crash_fails_only_its_item() -> None:
     assert isinstance(results[3], WorkerDied)
     assert isinstance(results[5], ValueError)
     assert {i: results[i] for i in (0, 1, 2, 4, 6, 7)} == {0: 0, 1: 2, 2: 4, 4: 8, 6: 12, 7: 14}
+
+
+# ----------------------------------------------------------------------------- outputs, end to end
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param("render {h}/good.wav {out}/o.wav -d 5", id="render"),
+        pytest.param("physics -f 100 --plot {out}/p.png", id="physics-plot"),
+        pytest.param("chute encode --ring A -o {out}/c.svg", id="chute-encode"),
+        pytest.param("analyze {h}/good.wav -o {out}/a", id="analyze"),
+    ],
+)  # fmt: skip
+def test_cli_outputs_honour_the_umask(hostile: Path, tmp_path: Path, capsys, command: str) -> None:
+    from marsound.cli.main import main
+
+    out = tmp_path / "out"
+    old = os.umask(0o022)
+    try:
+        assert main(command.format(h=hostile, out=out).split()) == 0, capsys.readouterr().err
+    finally:
+        os.umask(old)
+    files = [p for p in out.rglob("*") if p.is_file()]
+    assert files
+    assert {oct(stat.S_IMODE(p.stat().st_mode)) for p in files} == {oct(0o644)}
