@@ -30,7 +30,6 @@ from pathlib import Path
 
 from marsound.errors import InvalidParameterError, OutputError
 
-
 _PENDING: set[Path] = set()
 
 

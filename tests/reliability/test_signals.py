@@ -154,7 +154,6 @@ def test_batch_workers_die_with_a_killed_parent(batch_dir: Path, tmp_path: Path)
     assert not any(_alive(w) for w in workers), "a worker outlived its killed parent"
 
 
-@pytest.mark.xfail(strict=True, reason="analysis writes each figure as soon as it is drawn (arch's report.py)")
 def test_analyze_interrupted_leaves_all_or_nothing(long_wav: Path, tmp_path: Path) -> None:
     """Ctrl-C while the outputs are being written: all of them or none (SIGTERM/SIGHUP take the same path)."""
     sig = signal.SIGINT

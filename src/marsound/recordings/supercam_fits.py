@@ -79,12 +79,12 @@ def _check_keywords(meta: Mapping[str, Any], name: str) -> None:
             ok = isinstance(v, (bool, np.bool_))
             want = "a logical (T/F)"
         elif kind is int:
-            ok = isinstance(v, (int, np.integer)) and not isinstance(v, bool) and lo <= v <= hi
+            ok = bool(isinstance(v, (int, np.integer)) and not isinstance(v, bool) and lo <= v <= hi)
             want = f"an integer in {lo}..{hi}"
         else:
-            ok = (
+            ok = bool(
                 isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
-                and bool(np.isfinite(v)) and lo <= v <= hi
+                and np.isfinite(v) and lo <= v <= hi
             )  # fmt: skip
             want = f"a number in {lo:g}..{hi:g}"
         if not ok:

@@ -38,6 +38,7 @@ from marsound.errors import FileFormatError, InvalidParameterError
 from marsound.physics import DEFAULT_MODEL, Atmosphere, get_model, preset
 from marsound.rendering.filters import (
     DEFAULT_SOURCE_PRESET,
+    MAX_DISTANCE_M,
     _band_edge,
     _wavenumber,
     check_sample_rate,
@@ -50,10 +51,6 @@ INTERP_TAPS = 24
 INTERP_PHASES = 512
 KAISER_BETA = 8.0
 MIN_DISTANCE_M = 1e-3
-#: Farthest listener distance rendered [m]. Beyond about ten scale heights of the Martian atmosphere
-#: (H ~ 11 km) the model's homogeneous straight-line path means nothing, and the delay alone would
-#: fill gigabytes of silence.
-MAX_DISTANCE_M = 100_000.0
 #: Trajectory times must lie within +/- this [s] (about 11.6 days) of the recording's start.
 MAX_TRAJECTORY_TIME_S = 1e6
 #: Most rows a trajectory file may hold (a row every 5 ms for over 16 minutes); counted before parsing.
