@@ -29,10 +29,11 @@ _KINDS = (
 )
 
 
-def regular_file(path: str | os.PathLike[str], what: str = "input") -> Path:
+def regular_file(path: str | os.PathLike[str], what: str = "input", *, max_bytes: int | None = None) -> Path:
     """Return ``path`` if it names an existing regular file (symbolic links followed), else raise.
 
-    Only ``stat`` is called: nothing is opened, so a FIFO cannot block.
+    Only ``stat`` is called: nothing is opened, so a FIFO cannot block. ``max_bytes`` bounds the
+    size of files that are read whole (text tables, JSON).
 
     Raises
     ------
@@ -52,6 +53,8 @@ def regular_file(path: str | os.PathLike[str], what: str = "input") -> Path:
     if not stat.S_ISREG(st.st_mode):
         kind = next((name for test, name in _KINDS if test(st.st_mode)), "not a file")
         raise FileFormatError(f"{what} {p} is {kind}, not a regular file")
+    if max_bytes is not None and st.st_size > max_bytes:
+        raise FileFormatError(f"{what} {p} is {st.st_size:,} bytes, over the limit of {max_bytes:,}")
     return p
 
 

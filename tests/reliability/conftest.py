@@ -175,6 +175,14 @@ def hostile(tmp_path_factory) -> Path:
     )
     (d / "wind_nan.csv").write_text("time_s,speed_m_s\n0,1\n1,nan\n2,3\n")
 
+    # landing: vehicle overrides and atmosphere profiles
+    os.mkfifo(d / "fifo.json")
+    (d / "vehicle_nan.json").write_text('{"vehicle": {"entry_mass_kg": NaN}}')
+    (d / "vehicle_1e400.json").write_text('{"vehicle": {"entry_mass_kg": 1e400}}')
+    (d / "vehicle_garbage.json").write_text("garbage{")
+    (d / "vehicle_huge.json").write_text('{"vehicle": {}, "pad": "' + "x" * (2 << 20) + '"}')
+    (d / "profile_nan.csv").write_text("altitude_m,temperature_k,pressure_pa\n0,nan,600\n200000,150,0.001\n")
+
     # globs: a folder whose symlinks loop back (twice per level: exponential if followed)
     loop = d / "loop"
     (loop / "a").mkdir(parents=True)

@@ -55,6 +55,7 @@ def C(id: str, args: str, code: int = 2, words: str | tuple[str, ...] = (), **kw
 
 
 R = "render {h}/good.wav {out}/o.wav"
+L = "landing simulate -m perseverance"
 NOT_REGULAR = ("not a regular file", "fifo", "device", "folder", "directory")
 CANNOT_WRITE = ("cannot write", "cannot create", "not writable", "is a folder", "is a directory", "too long")
 
@@ -220,6 +221,19 @@ CASES: list[Case] = [
     C("demo-out-proc", "demo -o /proc/marsound-test", words=CANNOT_WRITE),
     C("demo-out-is-file", "demo -o {out}/file", words=CANNOT_WRITE),
     C("demo-out-name-too-long", f"demo -o {{out}}/{LONG_NAME}", words=CANNOT_WRITE),
+    # ---------------------------------------------------------------- landing
+    C("landing-timeline-unknown", "landing timeline -m pluto", words="unknown mission"),
+    C("landing-simulate-unknown", "landing simulate -m pluto", words="unknown mission"),
+    C("landing-vehicle-fifo", f"{L} --vehicle {{h}}/fifo.json", words=NOT_REGULAR),
+    C("landing-vehicle-missing", f"{L} --vehicle {{h}}/nope.json", words="does not exist"),
+    C("landing-vehicle-nan", f"{L} --vehicle {{h}}/vehicle_nan.json", words="finite"),
+    C("landing-vehicle-1e400", f"{L} --vehicle {{h}}/vehicle_1e400.json", words="finite"),
+    C("landing-vehicle-garbage", f"{L} --vehicle {{h}}/vehicle_garbage.json", words="cannot read"),
+    C("landing-vehicle-huge", f"{L} --vehicle {{h}}/vehicle_huge.json", words="over the limit"),
+    C("landing-profile-fifo", f"{L} --profile {{h}}/fifo.csv", words=NOT_REGULAR),
+    C("landing-profile-nan", f"{L} --profile {{h}}/profile_nan.csv", words="non-finite"),
+    C("landing-out-proc", f"{L} -o /proc/marsound-test/t.csv", words=CANNOT_WRITE),
+    C("landing-out-dir-in-way", f"{L} -o {{out}}/taken.wav", words=CANNOT_WRITE),
     # ---------------------------------------------------------------- globs
     C("analyze-glob-symlink-loop", "analyze {h}/loop/**/*.wav -o {out} --no-audio --workers 1", code=0),
     C("analyze-folder-symlink-loop", "analyze {h}/loop -o {out} --no-audio --workers 1", code=0),
