@@ -130,6 +130,15 @@ def _signals_unwind() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
+def _remove_temporaries() -> None:
+    """Belt and braces after a signal: the unwinding ``with`` blocks already removed their temporaries."""
+    from marsound._atomic import pending_temporaries
+
+    for tmp in pending_temporaries():
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
 def _internal_error(exc: BaseException) -> int:
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     what = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
@@ -171,9 +180,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             typer.echo(f"Error: {exc}", err=True)
         return int(getattr(exc, "exit_code", 1))
     except Interrupted as exc:
+        _remove_temporaries()
         typer.echo(f"interrupted by {signal.Signals(exc.signum).name}", err=True)
         return exc.exit_code
     except KeyboardInterrupt:
+        _remove_temporaries()
         typer.echo("interrupted by SIGINT", err=True)
         return 128 + signal.SIGINT
     except BrokenPipeError:  # `marsound ... | head`: the reader went away
