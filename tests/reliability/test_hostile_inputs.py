@@ -75,6 +75,9 @@ CASES: list[Case] = [
     C("render-out-parent-is-file", "render {h}/good.wav {out}/file/o.wav -d 5", words=CANNOT_WRITE),
     C("render-out-name-too-long", f"render {{h}}/good.wav {{out}}/{LONG_NAME}.wav -d 5", words=CANNOT_WRITE),
     C("render-out-format", "render {h}/good.wav {out}/o.xyz -d 5", words="unsupported output format"),
+    # the sidecar cannot be written: the audio must not be committed either
+    C("render-sidecar-dir-in-way", "render {h}/good.wav {out}/side.wav -d 5", words=CANNOT_WRITE),
+    C("render-second-output-blocked", "render {h}/good.wav {out}/m.wav -d 5 -d 7", words=CANNOT_WRITE),
     # ---------------------------------------------------------------- render: numbers
     C("render-d-nan", f"{R} -d nan", words="distance"),
     C("render-d-inf", f"{R} -d inf", words="distance"),
@@ -323,6 +326,8 @@ def _prepare_out(tmp_path: Path) -> Path:
     (out / "taken.wav").mkdir()  # a directory where an output file should go
     (out / "taken.png").mkdir()
     (out / "file").write_text("a regular file where a folder should be\n")
+    (out / "side.wav.json").mkdir()  # where render's sidecar goes
+    (out / "m_7m.wav").mkdir()  # where the second of two renders goes
     return out
 
 
