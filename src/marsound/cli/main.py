@@ -106,6 +106,9 @@ def _debug_wanted() -> bool:
 
 
 def _raise_interrupted(signum: int, frame: object) -> None:
+    for sig in TERMINATING_SIGNALS:  # a second signal must not cut the clean-up short
+        with contextlib.suppress(OSError, ValueError):
+            signal.signal(sig, signal.SIG_IGN)
     raise Interrupted(signum)
 
 
