@@ -38,7 +38,7 @@ def regular_file(path: str | os.PathLike[str], what: str = "input", *, max_bytes
     Raises
     ------
     FileFormatError
-        ``"<what> <path> does not exist"``, ``"... is a folder, not a file"`` or
+        ``"<what> <path> does not exist"``, ``"... is a folder, not a regular file"`` or
         ``"... is a FIFO (named pipe), not a regular file"`` (devices, sockets alike).
     """
     p = Path(path)
@@ -49,7 +49,7 @@ def regular_file(path: str | os.PathLike[str], what: str = "input", *, max_bytes
     except OSError as exc:
         raise FileFormatError(f"{what} {p} cannot be read: {exc.strerror or exc}") from None
     if stat.S_ISDIR(st.st_mode):
-        raise FileFormatError(f"{what} {p} is a folder, not a file")
+        raise FileFormatError(f"{what} {p} is a folder, not a regular file")
     if not stat.S_ISREG(st.st_mode):
         kind = next((name for test, name in _KINDS if test(st.st_mode)), "not a file")
         raise FileFormatError(f"{what} {p} is {kind}, not a regular file")
