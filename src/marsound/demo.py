@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from marsound._atomic import atomic_path, write_text_atomic
+from marsound._atomic import atomic_path, output_dir, write_text_atomic
 from marsound.audio import write_audio
 from marsound.physics import impedance, preset, propagation
 from marsound.rendering.engine import apply_filter
@@ -75,8 +75,7 @@ def run_demo(out_dir: str | Path, *, sound_seconds: float = DEMO_SOUND_SECONDS) 
     """Write every demo output into ``out_dir`` (physics plot, sounds, page); returns the files by key."""
     from marsound.physics.plot import plot_propagation
 
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = output_dir(out_dir)
     plot = plot_propagation(
         [preset("jezero"), preset("earth")], out_dir / "physics_mars_vs_earth.png", marks_hz=DEMO_MARKS_HZ
     )
@@ -98,8 +97,7 @@ def render_demo_sounds(
 ) -> dict[str, Path]:
     """Render the built-in sounds on Earth and Mars (Jezero); returns the written files by key."""
     out_dir = Path(out_dir)
-    folder = out_dir / "sounds"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = output_dir(out_dir / "sounds")
     earth, mars = preset("earth"), preset("jezero")
     atmospheres = {"earth": earth, "mars": mars}
     filters = {

@@ -32,3 +32,11 @@ class FileFormatError(MarsoundError, ValueError):
 
 class ModelValidityWarning(UserWarning):
     """A model is used outside the range of conditions its source validates."""
+
+
+class OutputError(MarsoundError, OSError):
+    """An output cannot be written: its folder cannot be created, a folder or file is in the way,
+    the name is too long, the place is read-only or full.
+
+    The message names the output path and the reason.
+    """

@@ -78,7 +78,7 @@ def test_bad_csv(tmp_path: Path, text: str, match: str) -> None:
 
 
 def test_missing_csv(tmp_path: Path) -> None:
-    with pytest.raises(FileFormatError, match="cannot read"):
+    with pytest.raises(FileFormatError, match="does not exist"):
         profile_from_csv(tmp_path / "nope.csv")
 
 

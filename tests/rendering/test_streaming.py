@@ -101,8 +101,8 @@ def test_normalize_records_true_gain(tmp_path, write_wav):
 def test_flac_output_is_clipped_not_wrapped(tmp_path, write_wav):
     x = np.full(2000, 0.9, np.float32)
     src = write_wav("in.wav", x)
-    # d < r0 and the same atmosphere: 10x louder than full scale
-    (rep,) = render_file(src, tmp_path / "loud.flac", 0.1, preset("earth"), source_atmosphere=preset("earth"))
+    # equal power from Earth into Venus' dense CO2 at the recording distance: about 8x louder than full scale
+    (rep,) = render_file(src, tmp_path / "loud.flac", 1.0, preset("venus"), source_atmosphere=preset("earth"))
     y, _ = sf.read(tmp_path / "loud.flac", dtype="float32")
     assert rep.clipped_samples > 0
     assert y.max() <= 1.0 and y.min() >= -1.0

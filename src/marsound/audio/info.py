@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,18 +54,10 @@ def check_regular_file(path: str | Path, *, what: str = "input") -> Path:
     FileFormatError
         Missing, not a regular file, or empty.
     """
-    p = Path(path)
-    try:
-        st = os.stat(p)
-    except FileNotFoundError:
-        raise FileFormatError(f"{what} {p} does not exist") from None
-    except OSError as exc:
-        raise FileFormatError(f"{what} {p} cannot be read: {exc.strerror or exc}") from None
-    if stat.S_ISDIR(st.st_mode):
-        raise FileFormatError(f"{what} {p} is a folder, not a file")
-    if not stat.S_ISREG(st.st_mode):
-        raise FileFormatError(f"{what} {p} is not a regular file (FIFO, device or socket)")
-    if st.st_size == 0:
+    from marsound._files import regular_file  # the one input policy
+
+    p = regular_file(path, what)
+    if p.stat().st_size == 0:
         raise FileFormatError(f"{what} {p} is empty")
     return p
 

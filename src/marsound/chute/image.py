@@ -216,7 +216,9 @@ def load_image(path: str | Path) -> NDArray[np.uint8]:
     """
     import cv2
 
-    path = Path(path)
+    from marsound._files import check_image_file
+
+    path = check_image_file(path)  # regular file, header's pixel count within budget: before decoding
     try:
         st = path.stat()
     except OSError as exc:

@@ -54,6 +54,9 @@ def iter_frames(path: str | Path, *, max_frames: int = 48) -> Iterator[NDArray[n
     path = Path(path)
     if max_frames < 1:
         raise InvalidParameterError(f"max_frames={max_frames!r} must be >= 1")
+    from marsound._files import check_image_file, check_pixels
+
+    check_image_file(path, str(path))  # a regular file (a FIFO would block av.open); a GIF's declared size
     try:
         container = av.open(str(path))
     except (av.error.FFmpegError, OSError) as exc:
@@ -62,6 +65,7 @@ def iter_frames(path: str | Path, *, max_frames: int = 48) -> Iterator[NDArray[n
         if not container.streams.video:
             raise FileFormatError(f"{path}: no video stream")
         stream = container.streams.video[0]
+        check_pixels(stream.codec_context.width or 1, stream.codec_context.height or 1, str(path))
         total = stream.frames or 0
         stride = max(1, -(-total // max_frames)) if total else 1
         yielded = 0

@@ -51,7 +51,9 @@ def register(app: typer.Typer) -> None:
         ),
         out: Path = typer.Option(DEFAULT_OUT, "--out", "-o", help="Output folder."),
         as_json: bool = typer.Option(False, "--json", help="Print the JSON summary (batch: the table rows)."),
-        workers: int | None = typer.Option(None, "--workers", help="Worker processes in batch mode (default: CPUs)."),
+        workers: int | None = typer.Option(
+            None, "--workers", min=1, help="Worker processes in batch mode (default: CPUs)."
+        ),
         no_audio: bool = typer.Option(False, "--no-audio", help="Do not write the playable audio copy."),
     ) -> None:
         from marsound.errors import InvalidParameterError

@@ -139,11 +139,11 @@ def decode_cmd(
 
 def decode_report(path: Path, max_frames: int = 48, *, show_progress: bool = False) -> dict:
     """The ``--json`` body of ``chute decode FILE`` (an image or a video; also the web API's body)."""
+    from marsound._files import regular_file
     from marsound.chute.video import VIDEO_SUFFIXES
     from marsound.errors import FileFormatError
 
-    if not path.exists():
-        raise FileFormatError(f"{path}: no such file")
+    regular_file(path, "image or video")
     suffix = path.suffix.lower()
     if suffix in VIDEO_SUFFIXES:
         return _decode_video(path, max_frames, show_progress)

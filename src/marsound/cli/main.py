@@ -1,18 +1,44 @@
-"""Entry point of the ``marsound`` command: registers the subcommands.
+"""Entry point of the ``marsound`` command: registers the subcommands, and is the front door.
 
-Every subcommand module defines ``register(app)``; errors of the marsound family are
-printed as one line ``error: ...`` on stderr with exit code 2 (no traceback).
+Every subcommand module defines ``register(app)``. Whatever happens below, :func:`main`
+turns it into one exit code and at most a few lines on stderr, never a traceback:
+
+============================================  =====================================================
+what happened                                 what the user sees, exit code
+============================================  =====================================================
+``marsound`` (or a group) with no arguments   the usage/help text on stderr, 2 (typer's
+                                              ``no_args_is_help`` convention)
+a usage error (unknown command or option,     typer's usage message naming the problem, 2
+bad option value, missing argument)
+a :class:`~marsound.errors.MarsoundError`     ``error: <message>`` (one line), 2
+SIGINT (Ctrl-C), SIGTERM, SIGHUP              ``interrupted by SIG...``, 128 + signal number; the
+                                              exception unwinds every ``with`` block, so temporary
+                                              output files are removed (see :mod:`marsound._atomic`)
+any other exception (a bug)                   ``error: internal error (Type: message)``, 1; the
+                                              traceback too with ``--debug`` or ``MARSOUND_DEBUG=1``
+============================================  =====================================================
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+import traceback
+from collections.abc import Iterator, Sequence
 
 import typer
 
 from marsound import __version__
 from marsound.errors import MarsoundError
+
+#: Environment variable that turns on tracebacks for internal errors (any value but "", "0").
+DEBUG_ENV = "MARSOUND_DEBUG"
+
+#: Signals that end a run cleanly (temporary files removed) with exit code 128 + signal number.
+TERMINATING_SIGNALS: tuple[signal.Signals, ...] = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 app = typer.Typer(
     name="marsound",
@@ -23,6 +49,24 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
+_state = {"debug": False}
+
+
+class Interrupted(BaseException):
+    """Raised in the main thread when a terminating signal arrives.
+
+    A :class:`BaseException` (like :class:`KeyboardInterrupt`), so that ``except Exception``
+    in library code does not swallow it while every ``finally``/``with`` block still runs.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = int(signum)
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum
+
 
 def _version(value: bool) -> None:
     if value:
@@ -30,10 +74,18 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _debug(value: bool) -> None:
+    if value:
+        _state["debug"] = True
+
+
 @app.callback()
 def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+    debug: bool = typer.Option(
+        False, "--debug", callback=_debug, is_eager=True, help=f"Show tracebacks of internal errors (or {DEBUG_ENV}=1)."
     ),
 ) -> None:
     """marsound: compute, hear and check sound on Mars."""
@@ -49,26 +101,101 @@ def _register_all() -> None:
 _register_all()
 
 
+def _debug_wanted() -> bool:
+    return _state["debug"] or os.environ.get(DEBUG_ENV, "") not in ("", "0")
+
+
+def _raise_interrupted(signum: int, frame: object) -> None:
+    for sig in TERMINATING_SIGNALS:  # a second signal must not cut the clean-up short
+        with contextlib.suppress(OSError, ValueError):
+            signal.signal(sig, signal.SIG_IGN)
+    raise Interrupted(signum)
+
+
+@contextlib.contextmanager
+def _signals_unwind() -> Iterator[None]:
+    """While running, SIGINT/SIGTERM/SIGHUP raise :class:`Interrupted` in the main thread.
+
+    Only in the main thread (elsewhere Python cannot install handlers); the previous handlers
+    are restored afterwards, so calling :func:`main` from tests or a Python program is harmless.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {}
+    for sig in TERMINATING_SIGNALS:
+        with contextlib.suppress(OSError, ValueError):
+            previous[sig] = signal.signal(sig, _raise_interrupted)
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _remove_temporaries() -> None:
+    """Belt and braces after a signal: the unwinding ``with`` blocks already removed their temporaries."""
+    from marsound._atomic import pending_temporaries
+
+    for tmp in pending_temporaries():
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def _internal_error(exc: BaseException) -> int:
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    what = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+    if _debug_wanted():
+        traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+    else:
+        hint = f" (run with --debug or {DEBUG_ENV}=1 for the traceback)"
+        typer.echo(f"error: internal error ({what}){hint}", err=True)
+    return 1
+
+
+def _one_line(exc: BaseException) -> str:
+    """An error message on one line (a multi-line message is joined with '; ')."""
+    return "; ".join(part.strip() for part in str(exc).splitlines() if part.strip())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (for tests: ``main(["physics", ...])``)."""
+    _state["debug"] = False
+    args = list(argv) if argv is not None else sys.argv[1:]
     try:
-        rv = app(args=list(argv) if argv is not None else None, prog_name="marsound", standalone_mode=False)
+        with _signals_unwind():
+            rv = app(args=args, prog_name="marsound", standalone_mode=False)
         if isinstance(rv, int) and not isinstance(rv, bool):  # typer.Exit(code) in non-standalone mode
             return rv
     except MarsoundError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(f"error: {_one_line(exc)}", err=True)
         return 2
     except typer.Exit as exc:
         return int(exc.exit_code or 0)
     except typer.Abort:
         typer.echo("aborted", err=True)
-        return 130
-    except Exception as exc:  # click usage errors (typer >= 0.2x vendors click: no ``import click``)
-        show, code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
-        if callable(show) and isinstance(code, int):
+        return 1
+    except typer.TyperException as exc:  # usage errors (typer's own click), with typer's usage message
+        show = getattr(exc, "show", None)
+        if callable(show):
             show()
-            return code
-        raise
+        else:
+            typer.echo(f"Error: {exc}", err=True)
+        return int(getattr(exc, "exit_code", 1))
+    except Interrupted as exc:
+        _remove_temporaries()
+        typer.echo(f"interrupted by {signal.Signals(exc.signum).name}", err=True)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        _remove_temporaries()
+        typer.echo("interrupted by SIGINT", err=True)
+        return 128 + signal.SIGINT
+    except BrokenPipeError:  # `marsound ... | head`: the reader went away
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")
+        return 128 + signal.SIGPIPE
+    except Exception as exc:
+        return _internal_error(exc)
     return 0
 
 

@@ -369,7 +369,9 @@ def mission_with_overrides(mission: Mission | str, path: str | Path) -> Mission:
         On an unknown field or a bad value (named with its path).
     """
     m = mission if isinstance(mission, Mission) else get_mission(mission)
-    p = Path(path)
+    from marsound._files import regular_file
+
+    p = regular_file(path, "vehicle file", max_bytes=1 << 20)  # a FIFO would block; a few kB of overrides
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:

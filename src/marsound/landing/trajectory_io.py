@@ -175,7 +175,9 @@ def read_trajectory_csv(path: str | Path, mission: str = "") -> Trajectory:
         If the file is unreadable, lacks a required column, has a non-numeric cell or times that
         do not increase.
     """
-    p = Path(path)
+    from marsound._files import regular_file
+
+    p = regular_file(path, "trajectory CSV")  # a FIFO would block the read forever
     try:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

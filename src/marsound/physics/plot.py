@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from marsound._atomic import atomic_path
+from marsound.errors import UnknownNameError
 from marsound.physics.atmosphere import Atmosphere
 from marsound.physics.models import DEFAULT_MODEL, PropagationModel
 from marsound.physics.propagation import propagation
@@ -35,7 +36,13 @@ def plot_propagation(
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.backend_bases import FigureCanvasBase
 
+    out = Path(path)
+    fmt = out.suffix.lstrip(".").lower() or "png"
+    known = FigureCanvasBase.get_supported_filetypes()
+    if fmt not in known:
+        raise UnknownNameError(f"plot {out}: unknown image format {fmt!r}; known: {', '.join(sorted(known))}")
     f = np.logspace(0, np.log10(20_000.0), 400) if frequency_hz is None else np.asarray(frequency_hz, float)
     n = len(atmospheres)
     fig, axes = plt.subplots(2, n, figsize=(5.2 * n, 6.4), squeeze=False, sharex=True)
@@ -57,8 +64,10 @@ def plot_propagation(
     name = model if isinstance(model, str) else model.name
     fig.suptitle(f"Sound propagation ({name} model)")
     fig.tight_layout()
-    out = Path(path)
-    with atomic_path(out) as tmp:
-        fig.savefig(tmp, dpi=110, format=out.suffix.lstrip(".") or "png")
+    try:
+        with atomic_path(out) as tmp:
+            fig.savefig(tmp, dpi=110, format=fmt)
+    finally:
+        plt.close(fig)
     plt.close(fig)
     return out

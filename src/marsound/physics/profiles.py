@@ -197,7 +197,9 @@ def profile_from_csv(
     FileFormatError
         If the file is missing, empty, lacks a required column or has a non-numeric cell.
     """
-    p = Path(path)
+    from marsound._files import regular_file
+
+    p = regular_file(path, "profile CSV", max_bytes=64 << 20)  # a FIFO would block the read forever
     try:
         text = p.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:

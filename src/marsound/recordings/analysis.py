@@ -126,8 +126,16 @@ def analyze_file(
         Unreadable product, unsafe/mismatching label, or a requested analysis that cannot run
         (e.g. spark timing on a recording without shot windows, too short for a spectrum).
     """
+    from marsound._atomic import output_dir
+    from marsound._validate import non_negative_finite, positive_finite
+
+    if spark_distance_m is not None:
+        positive_finite(spark_distance_m, "spark_distance_m")
+    non_negative_finite(spark_trigger_offset_s, "spark_trigger_offset_s")
     path = Path(path)
     src = load_source(open_source(path, label=label))
+    if out_dir is not None:
+        output_dir(out_dir)  # refuse an unwritable output before the work
     fs = src.sample_rate_hz
     info = describe(src)
     notes: list[str] = []

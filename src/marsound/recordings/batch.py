@@ -10,8 +10,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from marsound._atomic import atomic_path, write_text_atomic
-from marsound.errors import MarsoundError
+from marsound._atomic import atomic_paths, output_dir
+from marsound.errors import InvalidParameterError, MarsoundError
 from marsound.recordings.analysis import analyze_file
 
 SUMMARY_COLUMNS = (
@@ -89,27 +89,27 @@ def analyze_many(
     spark analysis is skipped, not failed, for products without shot windows.
     """
     import os
-    from concurrent.futures import ProcessPoolExecutor, as_completed
 
+    from marsound._pool import run_in_processes
+
+    if workers is not None and workers < 1:
+        raise InvalidParameterError(f"workers={workers!r} must be >= 1")
     kwargs = dict(kwargs, require_spark=False)
+    if out_dir is not None:
+        output_dir(out_dir)  # an unwritable output folder fails the batch before any work
     used: set[str] = set()
     outs = [output_dir_for(p, out_dir, used) if out_dir is not None else None for p in paths]
     rows: list[dict[str, Any] | None] = [None] * len(paths)
-    workers = max(1, min(len(paths), workers or os.cpu_count() or 1))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futs = {
-            pool.submit(_worker, (str(p), kwargs, str(o) if o else None)): i
-            for i, (p, o) in enumerate(zip(paths, outs))
-        }
-        for fut in as_completed(futs):
-            i = futs[fut]
-            try:
-                summary, err = fut.result()
-            except Exception as exc:  # worker crashed (e.g. killed)
-                summary, err = None, f"worker failed: {type(exc).__name__}: {exc}"
-            rows[i] = summary_row(paths[i], summary, err, outs[i] if summary else None)
-            if progress is not None:
-                progress(paths[i], err)
+    n_workers = max(1, min(len(paths), workers or os.cpu_count() or 1))
+
+    def done(i: int, result: Any, exc: BaseException | None) -> None:
+        summary, err = result if exc is None else (None, f"worker failed: {type(exc).__name__}: {exc}")
+        rows[i] = summary_row(paths[i], summary, err, outs[i] if summary else None)
+        if progress is not None:
+            progress(paths[i], err)
+
+    jobs = [(str(p), kwargs, str(o) if o else None) for p, o in zip(paths, outs)]
+    run_in_processes(_worker, jobs, max_workers=n_workers, on_result=done)
     return [r for r in rows if r is not None]
 
 
@@ -121,19 +121,19 @@ def write_table(rows: Sequence[dict[str, Any]], out_dir: Path) -> dict[str, Path
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    out_dir.mkdir(parents=True, exist_ok=True)
+    output_dir(out_dir)
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=list(SUMMARY_COLUMNS))
     w.writeheader()
     for r in rows:
         w.writerow({k: ("" if r.get(k) is None else r.get(k)) for k in SUMMARY_COLUMNS})
-    csv_path = write_text_atomic(out_dir / "summary.csv", buf.getvalue())
+    csv_path, pq_path = out_dir / "summary.csv", out_dir / "summary.parquet"
     cols: dict[str, list[Any]] = {k: [r.get(k) for r in rows] for k in SUMMARY_COLUMNS}
     for k, vals in cols.items():  # pyarrow needs one type per column
         if any(isinstance(v, str) for v in vals):
             cols[k] = [None if v is None else str(v) for v in vals]
     table = pa.table(cols)
-    pq_path = out_dir / "summary.parquet"
-    with atomic_path(pq_path) as tmp:
-        pq.write_table(table, tmp)
+    with atomic_paths([csv_path, pq_path]) as (tmp_csv, tmp_pq):  # both tables or neither
+        tmp_csv.write_text(buf.getvalue(), encoding="utf-8")
+        pq.write_table(table, tmp_pq)
     return {"csv": csv_path, "parquet": pq_path}

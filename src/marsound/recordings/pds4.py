@@ -20,6 +20,7 @@ version is the ``pNN`` suffix of the data file name, else the label's ``version_
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -116,7 +117,9 @@ def parse_label(path: str | Path) -> Pds4Label:
     import defusedxml
     import defusedxml.ElementTree as DET
 
-    path = Path(path)
+    from marsound._files import regular_file
+
+    path = regular_file(path, "label")  # a FIFO would block the parser forever
     try:
         tree = DET.parse(str(path), forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except FileNotFoundError:
@@ -149,23 +152,25 @@ def parse_label(path: str | Path) -> Pds4Label:
             if (el.text or "").strip():
                 pds_time.setdefault(_local(el.tag), el.text.strip())
 
-    def _int(key: str, where: dict[str, str] | None = None) -> int | None:
+    def _float(key: str, where: dict[str, str] | None = None) -> float | None:
         v = (first if where is None else where).get(key)
         if v is None:
             return None
         try:
-            return int(float(v))
+            x = float(v)
         except ValueError:
             raise FileFormatError(f"label {path}: <{key}> is not a number: {v!r}") from None
+        if not math.isfinite(x):
+            raise FileFormatError(f"label {path}: <{key}> must be a finite number, got {v!r}")
+        return x
 
-    def _float(key: str) -> float | None:
-        v = first.get(key)
-        if v is None:
+    def _int(key: str, where: dict[str, str] | None = None) -> int | None:
+        x = _float(key, where)
+        if x is None:
             return None
-        try:
-            return float(v)
-        except ValueError:
-            raise FileFormatError(f"label {path}: <{key}> is not a number: {v!r}") from None
+        if x != int(x) or x < 0:
+            raise FileFormatError(f"label {path}: <{key}> must be a whole number >= 0, got {x!r}")
+        return int(x)
 
     file_name = first.get("file_name")
     version = None
@@ -177,6 +182,8 @@ def parse_label(path: str | Path) -> Pds4Label:
     if n_samples is None:
         n_samples = _int("records")
     rate = _float("sampling_rate") or _float("sample_rate")
+    if rate is not None and rate <= 0:
+        raise FileFormatError(f"label {path}: <sampling_rate> must be > 0, got {rate!r}")
     lmst = mission.get("start_local_mean_solar_time") or pds_time.get("local_mean_solar_time") or first.get(
         "local_mean_solar_time"
     )

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from marsound._atomic import write_text_atomic
+from marsound._atomic import atomic_paths, output_dir
 from marsound.audio import AudioWriter
 
 LISTENING_MAX_S = 600.0
@@ -108,28 +108,35 @@ def write_outputs(
     src: Any, summary: dict[str, Any], spec: Any, tones: Sequence[Any], events: Sequence[Any], out: Path, *,
     radial: Any = None, envelope: Any = None, wind: Any = None, write_audio: bool = True,
 ) -> dict[str, str]:  # fmt: skip
-    """Write figures, the playable audio, ``summary.json`` and ``index.html`` into ``out``."""
+    """Write figures, the playable audio, ``summary.json`` and ``index.html`` into ``out``.
+
+    All of them or none: every file is written to a temporary beside its target and the set is
+    committed together (:func:`~marsound._atomic.atomic_paths`), so an error or a Ctrl-C never
+    leaves figures without ``summary.json``.
+    """
     from marsound.recordings import plot
 
-    out.mkdir(parents=True, exist_ok=True)
+    output_dir(out)
     name = Path(summary["source_path"]).name
-    figures = {
-        "spectrogram": plot.plot_spectrogram(spec.spectrogram, tones, events, out / "spectrogram.png", title=name).name,
-        "psd": plot.plot_psd(spec.psd, tones, out / "psd.png", title=f"Welch PSD: {name}").name,
-        "tracks": plot.plot_tracks(tones, out / "tracks.png", radial=radial, envelope=envelope, title=name).name,
-    }
+    figures = {"spectrogram": "spectrogram.png", "psd": "psd.png", "tracks": "tracks.png"}
     if wind is not None:
-        wind_t, wind_u, ref_t, ref_u = wind
-        figures["wind"] = plot.plot_wind(wind_t, wind_u, ref_t, ref_u, out / "wind.png").name
-    audio = None
+        figures["wind"] = "wind.png"
+    audio = LISTENING_NAME if write_audio else None
     audio_s = 0.0
-    if write_audio:
-        audio_path, audio_s = write_listening_copy(src, out / LISTENING_NAME)
-        audio = audio_path.name
     files = {**figures, "summary": "summary.json", "html": "index.html"}
     if audio:
         files["audio"] = audio
-    summary = dict(summary, outputs=files)
-    write_text_atomic(out / "summary.json", json.dumps(summary, indent=2))
-    write_text_atomic(out / "index.html", _html(summary, figures, audio, audio_s))
+    with atomic_paths([out / f for f in files.values()]) as tmps:
+        tmp = dict(zip(files, tmps))
+        plot.plot_spectrogram(spec.spectrogram, tones, events, tmp["spectrogram"], title=name)
+        plot.plot_psd(spec.psd, tones, tmp["psd"], title=f"Welch PSD: {name}")
+        plot.plot_tracks(tones, tmp["tracks"], radial=radial, envelope=envelope, title=name)
+        if wind is not None:
+            wind_t, wind_u, ref_t, ref_u = wind
+            plot.plot_wind(wind_t, wind_u, ref_t, ref_u, tmp["wind"])
+        if audio:
+            _, audio_s = write_listening_copy(src, tmp["audio"])
+        summary = dict(summary, outputs=files)
+        tmp["summary"].write_text(json.dumps(summary, indent=2), encoding="utf-8")
+        tmp["html"].write_text(_html(summary, figures, audio, audio_s), encoding="utf-8")
     return files

@@ -12,7 +12,6 @@ The data model (:mod:`~marsound.recordings.recording`) imports nothing from here
 
 from __future__ import annotations
 
-import glob as _glob
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -306,17 +305,9 @@ def find_products(spec: str | Path) -> list[Path]:
     InvalidParameterError
         If nothing matches.
     """
-    p = Path(spec)
-    if p.is_dir():
-        files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in PRODUCT_SUFFIXES)
-    elif p.is_file():
-        files = [p]
-    else:
-        files = sorted(
-            Path(f)
-            for f in _glob.glob(str(spec), recursive=True)
-            if Path(f).is_file() and Path(f).suffix.lower() in PRODUCT_SUFFIXES
-        )
+    from marsound._files import find_files
+
+    files = find_files(spec, PRODUCT_SUFFIXES)  # symbolic links to folders are not followed (no loops)
     if not files:
         raise InvalidParameterError(
             f"no recording matches {str(spec)!r} (known suffixes: {', '.join(PRODUCT_SUFFIXES)})"

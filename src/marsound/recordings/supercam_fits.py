@@ -31,6 +31,8 @@ from marsound.recordings.recording import Recording
 ADC_MAX = 4095
 ADC_CENTRE = 1880
 DEFAULT_GAIN_FACTORS: Mapping[int, float] = {1: 1.0, 2: 2.0, 3: 3.0}
+#: Largest SOUND table read [bytes] (2**27 two-byte codes: 22 min at 100 kHz), checked before loading it.
+MAX_SOUND_TABLE_BYTES = 2**28
 HEADER_KEYWORDS = ("MIC_SAMP", "MIC_DOWN", "MIC_GAIN", "MIC_SAMC", "MIC_DURA", "HSS_NUMW", "LIBS_MIC",
                    "LASDNS00", "LASDSF00", "SCMDTYPE")  # fmt: skip
 
@@ -40,8 +42,9 @@ def _open_checked(path: Path):
     from astropy.io import fits
     from astropy.utils.exceptions import AstropyUserWarning
 
-    if not path.is_file():
-        raise FileFormatError(f"FITS file {path} does not exist")
+    from marsound._files import regular_file
+
+    regular_file(path, "FITS file")
     if path.stat().st_size == 0:
         raise FileFormatError(f"FITS file {path} is empty")
     try:
@@ -52,6 +55,40 @@ def _open_checked(path: Path):
     except (OSError, ValueError, TypeError, IndexError, AstropyUserWarning, fits.verify.VerifyWarning) as exc:
         raise FileFormatError(f"{path.name} is not a readable FITS file: {exc}") from None
     return hdul
+
+
+#: Header keyword -> (type, low, high): what a SuperCam raw product may hold (bool keywords: no range).
+_KEYWORD_TYPES: dict[str, tuple[type, float, float]] = {
+    "MIC_SAMP": (float, 1.0, 1e7),
+    "MIC_GAIN": (int, 0, 255),
+    "HSS_NUMW": (int, 0, 2**40),
+    "LASDNS00": (int, 0, 100_000),
+    "LASDSF00": (float, 0.0, 1e6),
+    "MIC_DOWN": (bool, 0, 0),
+    "LIBS_MIC": (bool, 0, 0),
+}
+
+
+def _check_keywords(meta: Mapping[str, Any], name: str) -> None:
+    """Refuse header keywords of the wrong type or out of range (strings, NaN, 1e300...)."""
+    for key, (kind, lo, hi) in _KEYWORD_TYPES.items():
+        if key not in meta:
+            continue
+        v = meta[key]
+        if kind is bool:
+            ok = isinstance(v, (bool, np.bool_))
+            want = "a logical (T/F)"
+        elif kind is int:
+            ok = bool(isinstance(v, (int, np.integer)) and not isinstance(v, bool) and lo <= v <= hi)
+            want = f"an integer in {lo}..{hi}"
+        else:
+            ok = bool(
+                isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+                and np.isfinite(v) and lo <= v <= hi
+            )  # fmt: skip
+            want = f"a number in {lo:g}..{hi:g}"
+        if not ok:
+            raise FileFormatError(f"{name}: header keyword {key}={v!r} must be {want}")
 
 
 def read_supercam_fits(
@@ -108,10 +145,15 @@ def read_supercam_fits(
                 f"{path.name} is truncated: the SOUND table needs {expected_end} bytes, the file has "
                 f"{os.path.getsize(path)}"
             )
+        if hdu._data_size > MAX_SOUND_TABLE_BYTES:
+            raise FileFormatError(
+                f"{path.name}: the SOUND table declares {hdu._data_size:,} bytes "
+                f"({hdu.header.get('NAXIS2')} rows), over the limit of {MAX_SOUND_TABLE_BYTES:,}"
+            )
         try:
             if hdu.data is None or len(hdu.columns) < 1:
                 raise FileFormatError(f"{path.name}: the SOUND table is empty")
-            counts = np.asarray(hdu.data.field(0)).astype(np.int32).ravel()
+            raw = np.asarray(hdu.data.field(0)).ravel()
         except (ValueError, TypeError, IndexError, OSError) as exc:
             raise FileFormatError(f"{path.name}: the SOUND table cannot be decoded: {exc}") from None
         header = hdul[0].header
@@ -119,14 +161,18 @@ def read_supercam_fits(
     finally:
         hdul.close()
 
-    n = counts.size
+    n = raw.size
     if n == 0:
         raise FileFormatError(f"{path.name}: the SOUND table has no samples")
-    lo, hi = int(counts.min()), int(counts.max())
+    if raw.dtype.kind not in "iu":
+        raise FileFormatError(f"{path.name}: SOUND codes must be integers, the column holds {raw.dtype}")
+    lo, hi = int(raw.min()), int(raw.max())  # range checked on the stored type, before any narrowing cast
     if lo < 0 or hi > ADC_MAX:
         raise FileFormatError(
             f"{path.name}: SOUND codes span {lo}..{hi}, outside the 12-bit ADC range 0..{ADC_MAX} (corrupt data?)"
         )
+    counts = raw.astype(np.int32)
+    _check_keywords(meta, path.name)
     if "HSS_NUMW" in meta and int(meta["HSS_NUMW"]) != n:
         raise FileFormatError(f"{path.name}: header HSS_NUMW={meta['HSS_NUMW']} but the SOUND table has {n} samples")
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from marsound._atomic import output_dir
 from marsound._validate import positive_finite
 from marsound.errors import InvalidParameterError
 from marsound.recordings.recording import Recording
@@ -227,7 +228,7 @@ def write_demo_products(folder: str | Path, *, duration_s: float = 60.0, seed: i
     from marsound.recordings.supercam_fits import write_supercam_fits
 
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    output_dir(folder)
     fs = 25_000.0
     n = round(duration_s * fs)
     t = np.arange(n) / fs

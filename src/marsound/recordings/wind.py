@@ -117,8 +117,9 @@ def read_wind_reference(path: str | Path) -> tuple[NDArray[np.float64], NDArray[
         or times not strictly increasing.
     """
     path = Path(path)
-    if not path.is_file():
-        raise FileFormatError(f"wind reference {path} does not exist")
+    from marsound._files import regular_file
+
+    regular_file(path, "wind reference")
     rows: list[tuple[float, float]] = []
     with path.open(newline="", encoding="utf-8") as fh:
         for i, row in enumerate(csv.reader(fh)):

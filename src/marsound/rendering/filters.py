@@ -54,6 +54,10 @@ MAX_SAMPLE_RATE_HZ = 192_000.0
 BAND_EDGE_FRACTION = 0.9
 DEFAULT_TOLERANCE = 1e-10
 MAX_FFT_LENGTH = 1 << 24
+#: Farthest listener distance rendered [m]. Beyond about ten scale heights of the Martian atmosphere
+#: (H ~ 11 km) a homogeneous straight path means nothing, and the travel time alone would fill
+#: gigabytes with silence (1e6 m is over an hour of delay).
+MAX_DISTANCE_M = 100_000.0
 
 
 def check_sample_rate(sample_rate_hz: float) -> float:
@@ -235,6 +239,8 @@ def design_propagation_filter(
     (True, -54.2)
     """
     d = positive_finite(distance_m, "distance_m")
+    if d > MAX_DISTANCE_M:
+        raise InvalidParameterError(f"distance_m={d:g} is beyond the {MAX_DISTANCE_M:g} m that can be rendered")
     r0 = positive_finite(source_distance_m, "source_distance_m")
     fs = check_sample_rate(sample_rate_hz)
     tol = positive_finite(tolerance, "tolerance")

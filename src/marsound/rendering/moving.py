@@ -38,6 +38,7 @@ from marsound.errors import FileFormatError, InvalidParameterError
 from marsound.physics import DEFAULT_MODEL, Atmosphere, get_model, preset
 from marsound.rendering.filters import (
     DEFAULT_SOURCE_PRESET,
+    MAX_DISTANCE_M,
     _band_edge,
     _wavenumber,
     check_sample_rate,
@@ -50,6 +51,10 @@ INTERP_TAPS = 24
 INTERP_PHASES = 512
 KAISER_BETA = 8.0
 MIN_DISTANCE_M = 1e-3
+#: Trajectory times must lie within +/- this [s] (about 11.6 days) of the recording's start.
+MAX_TRAJECTORY_TIME_S = 1e6
+#: Most rows a trajectory file may hold (a row every 5 ms for over 16 minutes); counted before parsing.
+MAX_TRAJECTORY_ROWS = 200_000
 _FAR_S = 1e7
 
 
@@ -94,6 +99,11 @@ def trajectory_from_points(
         raise InvalidParameterError("trajectory is empty")
     if not np.all(np.isfinite(t)):
         raise InvalidParameterError("trajectory time_s contains NaN or infinite values")
+    if np.any(np.abs(t) > MAX_TRAJECTORY_TIME_S):
+        bad = t[np.abs(t) > MAX_TRAJECTORY_TIME_S][0]
+        raise InvalidParameterError(
+            f"trajectory time_s={bad!r} is outside +/-{MAX_TRAJECTORY_TIME_S:g} s of the recording's start"
+        )
     steps = np.diff(t)
     if np.any(steps <= 0):
         i = int(np.argmax(steps <= 0)) + 1
@@ -128,6 +138,10 @@ def trajectory_from_points(
     if not np.all(np.isfinite(d)) or np.any(d < MIN_DISTANCE_M):
         bad = d[~np.isfinite(d) | (d < MIN_DISTANCE_M)][0]
         raise InvalidParameterError(f"trajectory distance_m must be finite and > 0, got {bad!r}")
+    if np.any(d > MAX_DISTANCE_M):
+        raise InvalidParameterError(
+            f"trajectory distance_m={float(d.max())!r} is beyond the {MAX_DISTANCE_M:g} m that can be rendered"
+        )
     return Trajectory(t, d)
 
 
@@ -141,11 +155,18 @@ def read_trajectory_csv(path: str | Path) -> Trajectory:
     InvalidParameterError
         Non-increasing time, non-positive distance, a path through the listener.
     """
-    p = Path(path)
+    from marsound._files import regular_file
+
+    p = regular_file(path, "trajectory")  # a FIFO would block the read forever
+    if p.stat().st_size > 64 * MAX_TRAJECTORY_ROWS:
+        size = p.stat().st_size
+        raise FileFormatError(f"trajectory {p} is {size:,} bytes, too large: at most {MAX_TRAJECTORY_ROWS:,} rows")
     try:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise FileFormatError(f"cannot read trajectory {p}: {exc}") from None
+    if text.count("\n") > MAX_TRAJECTORY_ROWS + 100:
+        raise FileFormatError(f"trajectory {p} has more than {MAX_TRAJECTORY_ROWS:,} rows")
     rows = [
         r for r in csv.reader(line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#"))
     ]

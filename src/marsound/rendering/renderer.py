@@ -12,7 +12,7 @@ import contextlib
 import json
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from marsound import __version__
-from marsound._atomic import atomic_path
+from marsound._atomic import atomic_paths
 from marsound._validate import audio_samples, positive_finite
 from marsound.audio import DEFAULT_BLOCK_FRAMES, AudioInfo, AudioReader, AudioWriter, WriteReport, output_format
 from marsound.errors import InvalidParameterError
@@ -90,6 +90,9 @@ def render(
     0.036
     """
     a = audio_samples(x, "x")
+    _check_not_closer(
+        positive_finite(distance_m, "distance_m"), positive_finite(source_distance_m, "source_distance_m")
+    )
     flt = design_propagation_filter(
         check_sample_rate(sample_rate_hz),
         distance_m,
@@ -206,6 +209,9 @@ def render_file(
         raise InvalidParameterError(f"block_frames={block_frames!r} must be >= 1")
     src_atm = preset(DEFAULT_SOURCE_PRESET) if source_atmosphere is None else source_atmosphere
     distances, outs = _distances_and_outputs(output_path, distance_m, trajectory)
+    for d in distances:
+        if d is not None:
+            _check_not_closer(d, r0)
     reader = AudioReader(input_path)
     info = reader.info
     _check_render_rate(info)
@@ -224,9 +230,7 @@ def render_file(
         for f, g in zip(filters, gains):
             if f is None:
                 assert trajectory is not None
-                procs.append(
-                    MovingSourceFilter(trajectory, rate, info.channels, atmosphere, extra_gain=g, **common)
-                )
+                procs.append(MovingSourceFilter(trajectory, rate, info.channels, atmosphere, extra_gain=g, **common))
             else:
                 fir = f.fir if g == 1.0 else f.fir * g
                 procs.append(StreamingFilter(fir, info.channels, integer_delay=f.integer_delay))
@@ -238,31 +242,42 @@ def render_file(
         gains = [NORMALIZE_PEAK / p if p > 0 else 1.0 for p in peaks]
     g_src_db = source_gain_db(source_model, src_atm, atmosphere)
     procs = processors(gains)
-    with contextlib.ExitStack() as commit:  # every output and sidecar is renamed in place together, at the end
-        writers = [
-            commit.enter_context(
-                AudioWriter(p, rate, info.channels, inputs=(info.path,), frames_hint=info.frames)
-            )
-            for p in outs
-        ]
-        # reading, filtering and writing overlap (pipeline.py); the blocks stay in order
-        with BackgroundWriter(writers) as background:
-            for block in prefetched(lambda: reader.blocks(block_frames=block_frames, buffers=BUFFERS)):
-                background.write([proc.process(block) for proc in procs])
-                if progress is not None:
-                    progress(block.shape[0])
-            background.write([proc.flush() for proc in procs])
-        for w in writers:
-            w.close()
+    sidecars = [sidecar_path_for(p) for p in outs]
+    # every output and its sidecar are written to temporaries, then committed together (all or none)
+    with atomic_paths([*outs, *sidecars], inputs=(info.path,)) as tmps:
+        tmp_audio, tmp_sidecars = tmps[: len(outs)], tmps[len(outs) :]
+        with contextlib.ExitStack() as stack:
+            writers = [
+                stack.enter_context(AudioWriter(t, rate, info.channels, inputs=(info.path,), frames_hint=info.frames))
+                for t in tmp_audio
+            ]
+            # reading, filtering and writing overlap (pipeline.py); the blocks stay in order
+            with BackgroundWriter(writers) as background:
+                for block in prefetched(lambda: reader.blocks(block_frames=block_frames, buffers=BUFFERS)):
+                    background.write([proc.process(block) for proc in procs])
+                    if progress is not None:
+                        progress(block.shape[0])
+                background.write([proc.flush() for proc in procs])
+            for w in writers:
+                w.close()
+        written = [replace(w.report(), path=target) for w, target in zip(writers, outs)]
         reports = [
-            _report(w.report(), f, g, r0=r0, source_model=source_model, source_gain_db_=g_src_db)
-            for w, f, g in zip(writers, filters, gains)
+            _report(wr, f, g, r0=r0, source_model=source_model, source_gain_db_=g_src_db)
+            for wr, f, g in zip(written, filters, gains)
         ]
-        for rep, flt in zip(reports, filters):
+        for rep, flt, tmp in zip(reports, filters, tmp_sidecars):
             doc = _sidecar(rep, flt, info, atmosphere, src_atm, model, trajectory)
-            tmp = commit.enter_context(atomic_path(rep.sidecar_path, inputs=(info.path,)))
             tmp.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
     return reports
+
+
+def _check_not_closer(distance_m: float, source_distance_m: float) -> None:
+    """Refuse a listener nearer than the recording distance (undoing propagation is not rendering)."""
+    if distance_m < source_distance_m:
+        raise InvalidParameterError(
+            f"distance_m={distance_m:g} is closer than the recording distance source_distance_m="
+            f"{source_distance_m:g}: a recording cannot be rendered nearer than where it was made"
+        )
 
 
 def _distances_and_outputs(
