@@ -108,7 +108,6 @@ def analyze_file(
     fmax_tone_hz: float = DEFAULT_FMAX_TONE_HZ,
     require_spark: bool = True,
     write_audio: bool = True,
-    source_path: str | Path | None = None,
 ) -> dict[str, Any]:
     """Analyse one product; returns the summary dict (see module docstring for outputs).
 
@@ -116,9 +115,6 @@ def analyze_file(
     ``level_db``, ``start_s``, ``end_s``), ``events`` (``start_s``, ``end_s``, ``kind``) and, with
     ``spark_distance_m``, ``sound_speed_m_s``/``temperature_k`` (medians over shots) with
     ``sound_speed_uncertainty_m_s``/``temperature_uncertainty_k``.
-
-    ``source_path`` is the product's path recorded in the summary (default ``path``): its
-    original location when ``path`` is a copy (e.g. a product uploaded to a Dask worker).
 
     The product is opened and checked once; unless it is larger than
     :data:`IN_MEMORY_LIMIT_BYTES` (then every analysis streams it) it is decoded once and the same
@@ -149,7 +145,7 @@ def analyze_file(
     meta = getattr(src, "metadata", {})
     starts = meta.get("window_start_s")
     summary: dict[str, Any] = {
-        "source_path": str(path if source_path is None else source_path),
+        "source_path": str(path),
         "sample_rate_hz": fs,
         "duration_s": float(meta.get("duration_file_s", info["duration_s"])),
         "n_frames": info["n_frames"],

@@ -111,17 +111,51 @@ def _analyze_in(job: ProductJob, tmp: Path, renames: dict[str, str]) -> ProductR
             kwargs["wind_reference"] = str(dest)
     if job.collect_outputs:
         out = str(tmp / "out")
-    summary = analyze_file(path, out_dir=out, source_path=job.path, **kwargs)
+    summary = analyze_file(path, out_dir=out, **kwargs)
     files = None
     if job.collect_outputs:
         files = {f.name: f.read_bytes() for f in sorted((tmp / "out").iterdir()) if f.is_file()}
+    if renames:
+        summary = _relocated(summary, renames)
+        files = {k: _relocated_file(k, v, renames) for k, v in files.items()} if files is not None else None
     return summary, None, files
 
 
 def _renamed(message: str, renames: dict[str, str]) -> str:
+    """``message`` with the temporary copies' paths replaced by the originals."""
     for tmp in sorted(renames, key=len, reverse=True):  # the file before its folder
         message = message.replace(tmp, renames[tmp])
     return message
+
+
+def _relocated(obj: Any, renames: dict[str, str]) -> Any:
+    """A JSON-like object with every string relocated by :func:`_renamed`."""
+    if isinstance(obj, str):
+        return _renamed(obj, renames)
+    if isinstance(obj, dict):
+        return {k: _relocated(v, renames) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_relocated(v, renames) for v in obj]
+    return obj
+
+
+def _relocated_file(name: str, data: bytes, renames: dict[str, str]) -> bytes:
+    """An output file with the temporary copies' paths replaced, escaped as the file's format escapes them.
+
+    The temporary paths hold only characters that no format escapes, so they are found as they are.
+    """
+    import html
+    import json
+
+    suffix = Path(name).suffix.lower()
+    for tmp in sorted(renames, key=len, reverse=True):
+        orig = renames[tmp]
+        if suffix == ".json":
+            orig = json.dumps(orig)[1:-1]
+        elif suffix in (".html", ".htm"):
+            orig = html.escape(orig)
+        data = data.replace(tmp.encode(), orig.encode())
+    return data
 
 
 def upload_job(job: ProductJob) -> ProductJob:
