@@ -31,8 +31,8 @@ each into DIR/<name>/, and DIR/summary.csv + summary.parquet list them all; a pr
 fails is reported in the table (status=error) and the others still complete (exit code 1 if
 any failed). A label beside a product (same name, .xml) is used automatically.
 
---scheduler ADDRESS runs the batch on a Dask cluster, one task per product: ADDRESS is a running
-scheduler (tcp://host:port) or 'local' (a cluster of --workers processes on this machine). The
+--scheduler ADDRESS runs the batch (a single FILE too) on a Dask cluster, one task per product:
+ADDRESS is a running scheduler (tcp://host:port) or 'local' (--workers processes on this machine). The
 workers read the products by path (a shared filesystem), or with --upload this machine sends
 them; the outputs come back into DIR here. Needs the dask extra: pip install 'marsound[dask]'.
 """
