@@ -30,6 +30,11 @@ FILE may be a folder or a glob ("data/**/*.wav"): products are analysed in paral
 each into DIR/<name>/, and DIR/summary.csv + summary.parquet list them all; a product that
 fails is reported in the table (status=error) and the others still complete (exit code 1 if
 any failed). A label beside a product (same name, .xml) is used automatically.
+
+--scheduler ADDRESS runs the batch (a single FILE too) on a Dask cluster, one task per product:
+ADDRESS is a running scheduler (tcp://host:port) or 'local' (--workers processes on this machine). The
+workers read the products by path (a shared filesystem), or with --upload this machine sends
+them; the outputs come back into DIR here. Needs the dask extra: pip install 'marsound[dask]'.
 """
 
 
@@ -55,12 +60,20 @@ def register(app: typer.Typer) -> None:
             None, "--workers", min=1, help="Worker processes in batch mode (default: CPUs)."
         ),
         no_audio: bool = typer.Option(False, "--no-audio", help="Do not write the playable audio copy."),
+        scheduler: str | None = typer.Option(
+            None, "--scheduler", help="Dask scheduler address (tcp://host:port) or 'local': run the batch on it."
+        ),
+        upload: bool = typer.Option(
+            False, "--upload", help="With --scheduler: send the products to workers that cannot read them."
+        ),
     ) -> None:
         from marsound.errors import InvalidParameterError
         from marsound.recordings.sources import find_products, is_glob
 
         p = Path(file)
-        batch = p.is_dir() or (not p.exists() and is_glob(file))
+        if upload and scheduler is None:
+            raise InvalidParameterError("--upload sends products to Dask workers: it needs --scheduler")
+        batch = p.is_dir() or (not p.exists() and is_glob(file)) or scheduler is not None
         if not batch:
             if not p.exists():
                 raise InvalidParameterError(f"FILE={file!r} does not exist")
@@ -78,7 +91,17 @@ def register(app: typer.Typer) -> None:
         if label is not None:
             raise InvalidParameterError("--label applies to a single FILE; in batch mode sibling labels are used")
         paths = find_products(file)
-        rows = _run_batch(paths, out, workers, spark_distance_m, spark_trigger_offset_s, wind_reference, not no_audio)
+        kwargs = dict(
+            spark_distance_m=spark_distance_m, spark_trigger_offset_s=spark_trigger_offset_s,
+            wind_reference=wind_reference, write_audio=not no_audio,
+        )  # fmt: skip
+        if scheduler is None:
+            rows = _run_batch(paths, out, workers=workers, **kwargs)
+        else:
+            from marsound.cluster import LOCAL, connect
+
+            with connect(scheduler, n_workers=workers if scheduler.strip() == LOCAL else None) as client:
+                rows = _run_batch(paths, out, client=client, upload=upload, **kwargs)
         from marsound.recordings.batch import write_table
 
         tables = write_table(rows, out)
@@ -98,15 +121,12 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(1)
 
 
-def _run_batch(paths, out, workers, spark_distance_m, spark_trigger_offset_s, wind_reference, write_audio):
+def _run_batch(paths, out, **kwargs):
+    """``analyze_many`` with a rich progress bar advanced as each product completes."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from marsound.recordings.batch import analyze_many
 
-    kwargs = dict(
-        spark_distance_m=spark_distance_m, spark_trigger_offset_s=spark_trigger_offset_s,
-        wind_reference=wind_reference, write_audio=write_audio,
-    )  # fmt: skip
     with Progress(
         TextColumn("analyze"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.description}"),
         disable=not sys.stdout.isatty(), transient=False,
@@ -116,7 +136,7 @@ def _run_batch(paths, out, workers, spark_distance_m, spark_trigger_offset_s, wi
         def step(path: Path, err: str | None) -> None:
             prog.update(task, advance=1, description=f"{'FAILED ' if err else ''}{path.name}")
 
-        return analyze_many(paths, out, workers=workers, progress=step, **kwargs)
+        return analyze_many(paths, out, progress=step, **kwargs)
 
 
 def _print_summary(summary: dict, out: Path) -> None:
