@@ -27,7 +27,7 @@ published ones (the citation names the targets).
 
 from __future__ import annotations
 
-from marsound.landing.missions import (
+from marsound.landing.mission_types import (
     Engines,
     EntryState,
     Microphone,
