@@ -196,16 +196,12 @@ def listen(
         preset=preset, temperature_k=temperature_k, pressure_pa=pressure_pa, altitude_m=altitude_m
     )
     store = _store(request)
-    token, folder = store.new()
-    try:
+    with store.reserve() as (token, folder):
         if file is not None:
             src = save_upload(file.file, file.filename, folder)
         else:
             src = services.builtin_input(str(sound), folder, duration_s)
         body: dict[str, Any] = services.listen(src, folder, distance_m=distance_m, atmosphere=atm, model=model)
-    except BaseException:
-        store.discard(token)
-        raise
     body.update(
         earth_url=_result_url(token, "earth.wav"),
         mars_url=_result_url(token, "mars.wav"),
@@ -284,12 +280,8 @@ def landing_view(request: Request, mission: str) -> dict:
     """The timeline of a mission with its plot (for the Landing page's cursor: time range and axes box)."""
     _require("timeline", "the landing timeline")
     store = _store(request)
-    token, folder = store.new()
-    try:
+    with store.reserve() as (token, folder):
         body = services.landing_view(mission, folder)
-    except BaseException:
-        store.discard(token)
-        raise
     return {**body, "plot_url": _result_url(token, "timeline.png")}
 
 
@@ -298,12 +290,8 @@ def landing_sound(request: Request, mission: str) -> dict:
     """The modelled descent soundtrack of a mission (WAV) and the mission time of its start."""
     _require("sound", "the modelled descent soundtrack")
     store = _store(request)
-    token, folder = store.new()
-    try:
+    with store.reserve() as (token, folder):
         body = services.landing_sound(mission, folder)
-    except BaseException:
-        store.discard(token)
-        raise
     return {**body, "wav_url": _result_url(token, "descent.wav")}
 
 
@@ -314,13 +302,9 @@ def landing_video(
     """A landing video aligned on the mission clock and returned with the modelled sound (MP4)."""
     _require("video", "landing video alignment")
     store = _store(request)
-    token, folder = store.new()
-    try:
+    with store.reserve() as (token, folder):
         video = save_upload(file.file, file.filename, folder, stem="video")
         body = services.landing_video(video, folder, mission=mission)
-    except BaseException:
-        store.discard(token)
-        raise
     return {"alignment": body, "video_url": _result_url(token, "landing.mp4")}
 
 
@@ -336,14 +320,11 @@ def recordings_analyze(
     """The ``analyze`` report of an uploaded product (SuperCam FITS/WAV, any audio, a video)."""
     store = _store(request)
     scratch = _scratch(request)
-    token, folder = store.new()
     try:
-        src = save_upload(file.file, file.filename, scratch, stem="product")
-        lbl = save_upload(label.file, label.filename, scratch, stem="product-label") if label is not None else None
-        summary = services.analyze(src, folder, label_path=lbl)
-    except BaseException:
-        store.discard(token)
-        raise
+        with store.reserve() as (token, folder):
+            src = save_upload(file.file, file.filename, scratch, stem="product")
+            lbl = save_upload(label.file, label.filename, scratch, stem="product-label") if label is not None else None
+            summary = services.analyze(src, folder, label_path=lbl)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return {"report_url": _result_url(token, "index.html"), "summary": summary}

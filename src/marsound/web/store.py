@@ -14,6 +14,8 @@ import shutil
 import tempfile
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
@@ -42,6 +44,16 @@ class ResultStore:
                 _, old = self._entries.popitem(last=False)
                 shutil.rmtree(old, ignore_errors=True)
         return token, folder
+
+    @contextmanager
+    def reserve(self) -> Iterator[tuple[str, Path]]:
+        """:meth:`new` for the work of one request: the folder is discarded if that work fails."""
+        token, folder = self.new()
+        try:
+            yield token, folder
+        except BaseException:
+            self.discard(token)
+            raise
 
     def discard(self, token: str) -> None:
         with self._lock:
