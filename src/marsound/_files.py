@@ -96,9 +96,11 @@ def image_header_size(path: str | os.PathLike[str]) -> tuple[int, int] | None:
         return None
 
 
-def check_image_file(path: str | os.PathLike[str], what: str | None = None) -> Path:
-    """:func:`regular_file` plus the pixel budget of the dimensions its header declares."""
-    p = regular_file(path, "image or video")
+def check_image_file(
+    path: str | os.PathLike[str], what: str | None = None, *, max_bytes: int | None = None
+) -> Path:
+    """:func:`regular_file` (with ``max_bytes``) plus the pixel budget of the dimensions its header declares."""
+    p = regular_file(path, "image or video", max_bytes=max_bytes)
     size = image_header_size(p)
     if size is not None:
         check_pixels(*size, what or str(p))

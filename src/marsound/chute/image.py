@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import stat
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -218,15 +217,8 @@ def load_image(path: str | Path) -> NDArray[np.uint8]:
 
     from marsound._files import check_image_file
 
-    path = check_image_file(path)  # regular file, header's pixel count within budget: before decoding
-    try:
-        st = path.stat()
-    except OSError as exc:
-        raise FileFormatError(f"{path}: cannot read ({exc.strerror})") from None
-    if not stat.S_ISREG(st.st_mode):
-        raise FileFormatError(f"{path}: not a regular file")
-    if st.st_size > MAX_IMAGE_BYTES:
-        raise FileFormatError(f"{path}: {st.st_size} bytes, more than the {MAX_IMAGE_BYTES} an image may have")
+    # regular file of at most MAX_IMAGE_BYTES, header's pixel count within budget: before decoding
+    path = check_image_file(path, max_bytes=MAX_IMAGE_BYTES)
     try:
         data = np.fromfile(path, dtype=np.uint8)
     except OSError as exc:
