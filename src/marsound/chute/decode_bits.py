@@ -202,14 +202,13 @@ def _slot_posteriors(vals_row: NDArray, allowed: NDArray, n: int) -> list[float]
     return out
 
 
-def _ring_error_rate(p_read: NDArray[np.float64], start: int, values: list[int], eps: float) -> float:
-    """Gore error rate of a ring estimated from its parse's structural gores.
+def _structure_misses(p_read: NDArray[np.float64], start: int, values: list[int]) -> tuple[float, int]:
+    """Disagreement of a ring's measurement with the gores its parse fixes.
 
     ``p_read`` is P(red) in reading order. The separators of every symbol and the fill after
-    the last one are fixed by the parse, so their mean disagreement with the measurement
-    (``|p - bit|``, soft) estimates the flip probability of any gore of this ring, independently
-    of the data bits (which the parse fits to the measurement and so cannot check). Returns
-    ``max(eps, Σ |p - bit| / n_checked)``.
+    the last one are fixed by the parse, so their disagreement with the measurement
+    (``Σ |p - bit|``, soft) counts the flips among them, independently of the data bits (which
+    the parse fits to the measurement and so cannot check). Returns (soft flips, gores checked).
     """
     expected = np.zeros(_N)
     data = np.zeros(_N, dtype=bool)
@@ -223,8 +222,32 @@ def _ring_error_rate(p_read: NDArray[np.float64], start: int, values: list[int],
     idx = (start + np.arange(_N)) % _N
     q = p_read[idx]
     checked = ~data
-    miss = float(np.abs(q[checked] - expected[checked]).sum())
-    return max(eps, miss / checked.sum())
+    return float(np.abs(q[checked] - expected[checked]).sum()), int(checked.sum())
+
+
+ERROR_PRIOR_FLIPS = 0.5
+"""Beta prior of an image's gore error rate, as pseudo-counts: flips …"""
+ERROR_PRIOR_GORES = 500.0
+"""… among gores (prior mean 1e-3, the decoder's ``eps``): with ~140 structural gores of four
+rings all read right, the estimate stays near 1e-3; each flip among them adds ~1.6e-3."""
+RING_SHRINKAGE_GORES = 30.0
+"""Weight (gores) of the image's error rate in a ring's: a ring's own ~30-50 structural gores
+rarely show a flip, so a ring that looks clean in a noisy image is not trusted as clean."""
+
+
+def _ring_error_rates(counts: list[tuple[float, int]], eps: float) -> list[float]:
+    """Gore error rate of every ring: the image's (all rings' structural gores, under the
+    :data:`ERROR_PRIOR_FLIPS` / :data:`ERROR_PRIOR_GORES` prior) shrunk towards each ring's own
+    by :data:`RING_SHRINKAGE_GORES`; at least ``eps``.
+
+    Data bits are flipped as often as structural ones by the measurement (a line, a shadow, a
+    misregistered gore does not know which gore it hides), but nothing checks them: the
+    structural flips of the whole image are the evidence that a data bit may be wrong.
+    """
+    flips = sum(c[0] for c in counts)
+    gores = sum(c[1] for c in counts)
+    q_img = (flips + ERROR_PRIOR_FLIPS) / (gores + ERROR_PRIOR_GORES)
+    return [max(eps, (f + RING_SHRINKAGE_GORES * q_img) / (n + RING_SHRINKAGE_GORES)) for f, n in counts]
 
 
 def _logsumexp(a: NDArray) -> float:
@@ -301,6 +324,19 @@ def decode_soft(
     chosen = per_dir[d_best]
     ambiguities: list[str] = []
 
+    # calibration: once the parse is chosen, its separators and fill are known; their
+    # disagreement with the measurement (over the whole image) estimates the gore error rate,
+    # which replaces eps in the confidences (a misregistered or badly measured ring, or a clean-
+    # looking ring of a noisy image, cannot claim near-certain symbols)
+    counts = []
+    for ci, k in enumerate(coded):
+        r = chosen["rings"][ci]
+        s, n = chosen["path"][ci]
+        kind = _KINDS[int(np.argmax(r["stack"][:, s, n - 1]))]
+        values = [int(v) for v in r["kinds"][kind][1][s, :n]]
+        counts.append(_structure_misses(p[k][chosen["order"]], s, values))
+    eps_rings = _ring_error_rates(counts, eps)
+
     decoded_rings: list[DecodedRing] = []
     ci = 0
     prev_next: int | None = None
@@ -315,11 +351,7 @@ def decode_soft(
         kind = _KINDS[kind_i]
         _, best_v, ll = r["kinds"][kind]
         values = [int(v) for v in best_v[s, :n]]
-        # calibration: the separators and the fill are known once the parse is chosen; their
-        # disagreement with the measurement estimates this ring's gore error rate, which then
-        # replaces eps in the confidences (a misregistered or badly measured ring cannot
-        # claim near-certain symbols)
-        eps_k = _ring_error_rate(p[k][chosen["order"]], s, values, eps)
+        eps_k = eps_rings[ci - 1]
         if eps_k > eps:
             t_k = _parse_tables(p[k][chosen["order"]], eps_k)
             r = dict(r, t=t_k, stack=np.stack([_kind_scores(t_k, kd)[0] for kd in _KINDS]))
