@@ -230,24 +230,20 @@ ERROR_PRIOR_FLIPS = 0.5
 ERROR_PRIOR_GORES = 500.0
 """… among gores (prior mean 1e-3, the decoder's ``eps``): with ~140 structural gores of four
 rings all read right, the estimate stays near 1e-3; each flip among them adds ~1.6e-3."""
-RING_SHRINKAGE_GORES = 30.0
-"""Weight (gores) of the image's error rate in a ring's: a ring's own ~30-50 structural gores
-rarely show a flip, so a ring that looks clean in a noisy image is not trusted as clean."""
-
-
 def _ring_error_rates(counts: list[tuple[float, int]], eps: float) -> list[float]:
-    """Gore error rate of every ring: the image's (all rings' structural gores, under the
-    :data:`ERROR_PRIOR_FLIPS` / :data:`ERROR_PRIOR_GORES` prior) shrunk towards each ring's own
-    by :data:`RING_SHRINKAGE_GORES`; at least ``eps``.
+    """Gore error rate of every ring: the larger of the ring's own (flips among its structural
+    gores) and the image's (all rings' structural gores, under the :data:`ERROR_PRIOR_FLIPS` /
+    :data:`ERROR_PRIOR_GORES` prior); at least ``eps``.
 
     Data bits are flipped as often as structural ones by the measurement (a line, a shadow, a
     misregistered gore does not know which gore it hides), but nothing checks them: the
-    structural flips of the whole image are the evidence that a data bit may be wrong.
+    structural flips of the whole image are evidence that a data bit of any ring may be wrong,
+    and a ring's own ~30-50 structural gores rarely show one even when it is noisy.
     """
     flips = sum(c[0] for c in counts)
     gores = sum(c[1] for c in counts)
     q_img = (flips + ERROR_PRIOR_FLIPS) / (gores + ERROR_PRIOR_GORES)
-    return [max(eps, (f + RING_SHRINKAGE_GORES * q_img) / (n + RING_SHRINKAGE_GORES)) for f, n in counts]
+    return [max(eps, q_img, f / max(n, 1)) for f, n in counts]
 
 
 def _logsumexp(a: NDArray) -> float:
