@@ -230,14 +230,16 @@ def _structure_misses(p_read: NDArray[np.float64], start: int, values: list[int]
 
 
 ERROR_PRIOR_FLIPS = 0.5
-"""Beta prior of an image's gore error rate, as pseudo-counts: flips …"""
-ERROR_PRIOR_GORES = 500.0
-"""… among gores (prior mean 1e-3, the decoder's ``eps``): with ~140 structural gores of four
-rings all read right, the estimate stays near 1e-3; each flip among them adds ~1.6e-3."""
+"""Beta prior of an image's gore error rate: this many pseudo-flips among ``ERROR_PRIOR_FLIPS /
+eps`` pseudo-gores (prior mean ``eps``, the decoder's floor: 500 gores for images' 1e-3). With
+~140 structural gores of four rings all read right the estimate stays near ``eps``; each flip
+among them adds ~1.6e-3 (images)."""
+
+
 def _ring_error_rates(counts: list[tuple[float, int]], eps: float) -> list[float]:
     """Gore error rate of every ring: the larger of the ring's own (flips among its structural
-    gores) and the image's (all rings' structural gores, under the :data:`ERROR_PRIOR_FLIPS` /
-    :data:`ERROR_PRIOR_GORES` prior); at least ``eps``.
+    gores) and the image's (all rings' structural gores, under the :data:`ERROR_PRIOR_FLIPS`
+    prior); at least ``eps``.
 
     Data bits are flipped as often as structural ones by the measurement (a line, a shadow, a
     misregistered gore does not know which gore it hides), but nothing checks them: the
@@ -246,7 +248,7 @@ def _ring_error_rates(counts: list[tuple[float, int]], eps: float) -> list[float
     """
     flips = sum(c[0] for c in counts)
     gores = sum(c[1] for c in counts)
-    q_img = (flips + ERROR_PRIOR_FLIPS) / (gores + ERROR_PRIOR_GORES)
+    q_img = (flips + ERROR_PRIOR_FLIPS) / (gores + ERROR_PRIOR_FLIPS / eps)
     return [max(eps, q_img, f / max(n, 1)) for f, n in counts]
 
 
