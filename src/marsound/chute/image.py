@@ -286,28 +286,29 @@ def as_bgr8(img: NDArray) -> NDArray[np.uint8]:
 
 
 def _segment_rows(prof: NDArray[np.float64], n_seg: int, min_len: int) -> list[int]:
-    """Split rows into ``n_seg`` contiguous segments minimising within-segment squared error."""
+    """Split rows into ``n_seg`` contiguous segments minimising within-segment squared error
+    (dynamic programming over cut positions; the earliest cut wins a tie)."""
     n = len(prof)
     cs = np.concatenate([np.zeros((1, prof.shape[1])), np.cumsum(prof, axis=0)])
     cs2 = np.concatenate([[0.0], np.cumsum((prof**2).sum(axis=1))])
-
-    def sse(i: int, j: int) -> float:
-        s = cs[j] - cs[i]
-        return float(cs2[j] - cs2[i] - (s @ s) / (j - i))
-
+    # sse[i, j]: squared error of rows i .. j-1 about their mean (j - i >= 1)
+    seg = cs[None, :, :] - cs[:, None, :]
+    length = np.arange(n + 1)[None, :] - np.arange(n + 1)[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sse = cs2[None, :] - cs2[:, None] - np.einsum("ijk,ijk->ij", seg, seg) / length
+    sse = np.where(length >= min_len, sse, np.inf)
     inf = float("inf")
     cost = np.full((n_seg + 1, n + 1), inf)
     arg = np.zeros((n_seg + 1, n + 1), dtype=int)
     cost[0, 0] = 0.0
     for k in range(1, n_seg + 1):
+        lo = (k - 1) * min_len
         for j in range(k * min_len, n + 1):
-            for i in range((k - 1) * min_len, j - min_len + 1):
-                if cost[k - 1, i] == inf:
-                    continue
-                c = cost[k - 1, i] + sse(i, j)
-                if c < cost[k, j]:
-                    cost[k, j] = c
-                    arg[k, j] = i
+            c = cost[k - 1, lo : j - min_len + 1] + sse[lo : j - min_len + 1, j]
+            if c.size and np.isfinite(c).any():
+                i = int(np.argmin(c))
+                cost[k, j] = c[i]
+                arg[k, j] = lo + i
     cuts = [n]
     for k in range(n_seg, 0, -1):
         cuts.append(arg[k, cuts[-1]])
