@@ -171,6 +171,7 @@ class CanopyReading:
     erased: int
     scale: float = 1.0
     notes: list[str] = field(default_factory=list)
+    _decoded: tuple[bytes, Decoded] | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -540,8 +541,17 @@ def gap_occluders(
 
 
 def decode_reading(reading: CanopyReading) -> Decoded:
-    """Grammar decoding of a :class:`CanopyReading` (blank ring positions are skipped)."""
-    return decode_soft(reading.p_red, eps=DECODE_EPS, blank_threshold=BLANK_THRESHOLD)
+    """Grammar decoding of a :class:`CanopyReading` (blank ring positions are skipped).
+
+    The result is kept with the reading (for as long as its ``p_red`` is unchanged):
+    :func:`read_canopy` compares candidate readings by their decoded confidence.
+    """
+    key = np.asarray(reading.p_red, dtype=np.float64).tobytes()
+    if reading._decoded is not None and reading._decoded[0] == key:
+        return reading._decoded[1]
+    decoded = decode_soft(reading.p_red, eps=DECODE_EPS, blank_threshold=BLANK_THRESHOLD)
+    reading._decoded = (key, decoded)
+    return decoded
 
 
 def decode_array(bgr: NDArray[np.uint8]) -> ImageDecode:
