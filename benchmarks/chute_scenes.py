@@ -86,13 +86,17 @@ class TierParams:
 
 
 PARAMS = {
-    "clean": TierParams(4, 0.03, 0.0, 0.1, (0, 0), 0, 0, 0, 0, (0.4, 0.5), 1, (95, 95), 0, 0.0),
-    "easy": TierParams(15, 0.08, 0.0, 0.25, (0.1, 0.35), 0, 0, 0, 0.2, (0.4, 0.7), 2, (90, 90), 0.3, 0.1),
-    "medium": TierParams(30, 0.15, 0.0, 0.4, (0.2, 0.6), 1, 0.6, 0, 0.4, (0.5, 1.2), 3, (65, 90), 0.3, 0.2),
-    "hard": TierParams(40, 0.25, 0.04, 0.5, (0.3, 0.8), 1, 1.0, 0.6, 0.5, (0.6, 1.6), 5, (45, 80), 0.3, 0.3),
-    "video": TierParams(35, 0.2, 0.04, 0.45, (0.2, 0.7), 1, 0.8, 0.4, 0.4, (0.5, 1.0), 3, (24, 34), 0.3, 0.2),
+    "clean": TierParams(0.5, 0.03, 0.0, 0.1, (0, 0), 0, 0, 0, 0, (0.4, 0.5), 1, (95, 95), 0, 0.0),
+    "easy": TierParams(1.5, 0.08, 0.0, 0.25, (0.1, 0.35), 0, 0, 0, 0.2, (0.4, 0.7), 2, (90, 90), 0.3, 0.1),
+    "medium": TierParams(3, 0.15, 0.0, 0.4, (0.2, 0.6), 1, 0.6, 0, 0.4, (0.5, 1.2), 3, (65, 90), 0.3, 0.2),
+    "hard": TierParams(5, 0.25, 0.04, 0.5, (0.3, 0.8), 1, 1.0, 0.6, 0.5, (0.6, 1.6), 5, (45, 80), 0.3, 0.3),
+    "video": TierParams(4, 0.2, 0.04, 0.45, (0.2, 0.7), 1, 0.8, 0.4, 0.4, (0.5, 1.0), 3, (24, 34), 0.3, 0.2),
 }
-"""Per tier: tilt (max, degrees), off-centre (max, fraction of the frame), rim beyond the frame edge
+"""Per tier: attitude (max angle between the canopy's axis and the line from the camera,
+degrees: the up-look camera hangs on the riser below the lines' confluence, and an attitude ``t``
+moves the confluence's image off the vent by about 1.5 d sin t rim radii at a distance of d rim
+radii; NASA's frame shows them together, so ``t`` stays within a few degrees; the perspective
+comes from pointing: an off-centre canopy is seen obliquely), off-centre (max, fraction of the frame), rim beyond the frame edge
 (max, rim radii), lighting amplitude, suspension-line opacity range, probabilities of line bundles,
 bridle, struts and glare, defocus sigma range (px), noise sigma, JPEG quality range (video: H.264 CRF),
 mirror probability, gore twist (max, gores from vent to rim)."""
@@ -203,11 +207,14 @@ def render_layouts(
     twist = rng.uniform(-1, 1) * p.twist_gores * gd
     rot = rng.uniform(0, 2 * np.pi)
 
-    # --- camera below the canopy looking up (canopy units: rim radius 1, vent up = +z)
+    # --- camera below the canopy looking up (canopy units: rim radius 1, vent up = +z). It hangs
+    # on the riser below the lines' confluence, nearly on the canopy's axis (attitude ``tilt``);
+    # the canopy's place in the frame comes from where the camera points, which foreshortens it
+    # more the farther it lies off the optical axis (wide lens: a short distance in rim radii)
     tilt = np.radians(p.tilt_deg * rng.uniform(0.3 if tier != "clean" else 0.0, 1.0))
     az = rng.uniform(0, 2 * np.pi)
-    rmat = _rotation(np.array([np.cos(az), np.sin(az), 0.0]), tilt)
-    dist = rng.uniform(3.0, 6.0)
+    r_att = _rotation(np.array([np.cos(az), np.sin(az), 0.0]), tilt)
+    dist = rng.uniform(2.5, 6.0)
     radius_px = min(w, h) / 2 * rng.uniform(0.55, 0.85)
     out = p.out_of_frame * rng.uniform(0, 1)
     span_x = max(0.0, w / 2 - radius_px * (1 - out))
@@ -225,7 +232,14 @@ def render_layouts(
             cy = radius_px * (1 - out)
         else:
             cy = h - radius_px * (1 - out)
-    cam = _Camera(-dist * rmat[:, 2], rmat, radius_px * dist, float(cx), float(cy))
+    focal = radius_px * dist
+    m_hat = np.array([(cx - w / 2) / focal, (cy - h / 2) / focal, 1.0])
+    m_hat /= np.linalg.norm(m_hat)
+    ax_q = np.cross(m_hat, [0.0, 0.0, 1.0])
+    q = _rotation(ax_q / max(np.linalg.norm(ax_q), 1e-12), float(np.arccos(np.clip(m_hat[2], -1, 1))))
+    rmat = r_att @ q  # columns: the camera's right, down and forward axes in canopy coordinates
+    cam = _Camera(-dist * r_att[:, 2], rmat, focal, w / 2, h / 2)
+    cx, cy = w / 2, h / 2  # the principal point, from here on
 
     # --- per pixel: ray -> paraboloid z = dome (1 - x² - y²) (one crossing: the camera is inside)
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
@@ -315,12 +329,14 @@ def render_layouts(
         line_col = np.array(WHITE_RGB) * rng.uniform(0.9, 1.4)
         img = _blend(img, alpha_lines, line_col)
     if rng.random() < p.bundles:
+        # dark bundles of lines about the vent (as on NASA's frame)
         alpha_b = np.zeros((h, w), np.uint8)
+        v_img = cam.project(np.array([[0.0, 0.0, dome]]))[0]
         for _ in range(int(rng.integers(4, 11))):
             ang_b = rng.uniform(0, 2 * np.pi)
             length = radius_px * rng.uniform(0.12, 0.3)
-            tip = c_img + length * np.array([np.cos(ang_b), np.sin(ang_b)])
-            cv2.line(alpha_b, _pt(c_img), _pt(tip), 255, int(rng.integers(2, 6)), cv2.LINE_AA)
+            tip = v_img + length * np.array([np.cos(ang_b), np.sin(ang_b)])
+            cv2.line(alpha_b, _pt(v_img), _pt(tip), 255, int(rng.integers(2, 6)), cv2.LINE_AA)
         img = _blend(img, alpha_b, np.array(SKY_DARK_RGB) * 1.5)
         cover = np.maximum(cover, alpha_b)
     if rng.random() < p.bridle:
@@ -340,7 +356,7 @@ def render_layouts(
         for _ in range(int(rng.integers(1, 3))):
             t0 = rng.uniform(0.1, 0.9)
             start = [np.array([t0 * w, 0]), np.array([w, t0 * h]), np.array([t0 * w, h]), np.array([0, t0 * h])][side]
-            target = np.array([cx, cy]) + radius_px * rng.uniform(0.75, 1.3) * _unit(rng.uniform(0, 2 * np.pi))
+            target = cam.project(np.zeros((1, 3)))[0] + radius_px * rng.uniform(0.75, 1.3) * _unit(rng.uniform(0, 2 * np.pi))
             width = radius_px * rng.uniform(0.1, 0.25)
             dirv = _unit_vec(target - start)
             nrm = np.array([-dirv[1], dirv[0]])
