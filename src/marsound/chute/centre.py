@@ -122,3 +122,88 @@ def search_centre(img: NDArray[np.uint8], frame: CanopyFrame, rel: float) -> Can
     if sc[i] <= -1.0:
         return None
     return CanopyFrame(g[i], frame.rim, frame.inner, True)
+
+
+RING_OFFSET_LIMIT = 0.12
+"""Largest per-ring centre offset accepted (rim radii); a larger fit is noise and is dropped."""
+RING_PHASE_LIMIT = 0.5
+"""Largest per-ring gore-phase offset accepted (gores)."""
+
+
+def _dome_height(r: float) -> float:
+    """Relative height of the inflated fabric at canonical radius ``r`` (0 at the rim, 1 at the
+    vent): a paraboloid, the simplest dome."""
+    return 1.0 - r * r
+
+
+def ring_offsets(
+    edge_k: NDArray[np.float64],
+    ring_r: list[float],
+    carrier: NDArray[np.complex128],
+    z: complex,
+    sec_theta: NDArray[np.float64],
+) -> list[tuple[NDArray[np.float64], float]]:
+    """Per ring: the offset of its own centre (canonical units) and of its gore phase (radians).
+
+    An inflated canopy is a dome: seen obliquely, the fabric near the vent (highest) is displaced
+    in the image against the rim by parallax, so each ring has its own centre,
+    ``e(r) = a + b h(r)`` for the height ``h`` of the fabric (:func:`_dome_height`); gores also
+    twist a little from vent to skirt (a phase ``c`` per ring). The sector phases ``δ(θ)`` of a
+    ring relative to ``z`` obey ``r δ = e(r)·t(θ) + r c``; they are only known modulo a gore, and
+    near the vent the parallax can exceed half a gore, so rings are taken from the rim inwards,
+    each ring's phases unwrapped about the prediction of the model fitted to the rings outside
+    it. Offsets beyond :data:`RING_OFFSET_LIMIT` or phases beyond :data:`RING_PHASE_LIMIT` are
+    replaced by zero.
+    """
+    n_sec = len(sec_theta)
+    gd = 2 * np.pi / spec.N_GORES
+    t = np.column_stack([np.cos(sec_theta), np.sin(sec_theta)])
+    deltas, weights = [], []
+    for ek in edge_k:
+        zs = (ek * carrier).reshape(n_sec, -1).sum(axis=1)
+        deltas.append(-np.angle(zs * np.conj(z)) / spec.N_GORES)
+        weights.append(np.sqrt(np.abs(zs)))
+    n_r = len(ring_r)
+    order = sorted(range(n_r), key=lambda k: -ring_r[k])  # rim inwards
+    done: list[int] = []
+    unwrapped: dict[int, NDArray[np.float64]] = {}
+    a = np.zeros(2)
+    b = np.zeros(2)
+    c = dict.fromkeys(range(n_r), 0.0)
+    for k in order:
+        r = ring_r[k]
+        c_pred = c[done[-1]] if done else 0.0
+        pred = (t @ (a + b * _dome_height(r))) / r + c_pred
+        resid = (deltas[k] - pred + gd / 2) % gd - gd / 2
+        unwrapped[k] = pred + resid
+        done.append(k)
+        # least squares over the rings so far: a (2), b (2, once two rings are in), c per ring
+        n_b = 2 if len(done) >= 2 else 0
+        cols = 2 + n_b + len(done)
+        rows_a, rows_y, rows_w = [], [], []
+        for i, kk in enumerate(done):
+            rk = ring_r[kk]
+            m = np.zeros((n_sec, cols))
+            m[:, :2] = t
+            if n_b:
+                m[:, 2:4] = t * _dome_height(rk)
+            m[:, 2 + n_b + i] = rk
+            rows_a.append(m)
+            rows_y.append(rk * unwrapped[kk])
+            rows_w.append(weights[kk])
+        w = np.concatenate(rows_w)
+        sol, *_ = np.linalg.lstsq(np.vstack(rows_a) * w[:, None], np.concatenate(rows_y) * w, rcond=None)
+        if not np.all(np.isfinite(sol)):
+            break
+        a = sol[:2]
+        b = sol[2:4] if n_b else np.zeros(2)
+        for i, kk in enumerate(done):
+            c[kk] = float(sol[2 + n_b + i])
+    out = []
+    for k in range(n_r):
+        e = a + b * _dome_height(ring_r[k])
+        if np.hypot(*e) > RING_OFFSET_LIMIT or abs(c[k]) > RING_PHASE_LIMIT * gd:
+            out.append((np.zeros(2), 0.0))
+        else:
+            out.append((e, c[k]))
+    return out

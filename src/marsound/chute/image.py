@@ -42,7 +42,7 @@ from numpy.typing import NDArray
 
 from marsound.chute import spec
 from marsound.chute.canopy import NoCanopyError, gap_ellipse, locate_canopy, resize_max
-from marsound.chute.centre import centre_error, moved_centre, search_centre
+from marsound.chute.centre import centre_error, moved_centre, ring_offsets, search_centre
 from marsound.chute.decode_bits import CLOCKWISE, Decoded, decode_soft
 from marsound.chute.geometry import CanopyFrame
 from marsound.chute.gores import classify_gores
@@ -478,16 +478,19 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
     # no centre correction, over its central half
     gd = 2 * np.pi / spec.N_GORES
     gore_c = phase + (np.arange(spec.N_GORES) + 0.5) * gd
+    # each ring's own centre and phase (the dome's parallax, the gores' twist)
+    offsets = ring_offsets(edge_k, ring_r, carrier, z, sec_theta)
     cols = []
     lum = []
     clipped = []
-    for r0, r1 in ring_radii:
+    for (r0, r1), (e_k, c_k) in zip(ring_radii, offsets, strict=True):
         in_disk = r0 < band[0]
         half = (DISK_GORE_WIDTH if in_disk else BAND_GORE_WIDTH) / 2
         fr_a = np.linspace(-half, half, SAMPLES_PER_SIDE)
-        ga = (gore_c[:, None] + fr_a[None, :] * gd).ravel()
+        ga = (gore_c[:, None] + c_k + fr_a[None, :] * gd).ravel()
         rr = np.linspace(r0, r1, SAMPLES_PER_SIDE)
-        smp = sample(img, frame_d, polar_points(rr, ga), rel).reshape(len(rr), spec.N_GORES, len(fr_a), 3)
+        pts = polar_points(rr, ga) + e_k[None, :]
+        smp = sample(img, frame_d, pts, rel).reshape(len(rr), spec.N_GORES, len(fr_a), 3)
         smp = smp.transpose(1, 0, 2, 3).reshape(spec.N_GORES, -1, 3).astype(np.float64)
         cols.append(chroma(smp))  # (80, 49, 2)
         lum.append(smp.sum(-1))
