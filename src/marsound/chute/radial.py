@@ -61,10 +61,14 @@ def translated_frame(frame: CanopyFrame, centre_px: tuple[float, float]) -> Cano
     return affine_frame(Ellipse((float(centre_px[0]), float(centre_px[1])), frame.rim.axes, frame.rim.angle_deg))
 
 
+_LUM_LUT = np.log(np.arange(3 * 255 + 1, dtype=np.float32) + np.float32(6.0))
+"""Log brightness of every sum of three 8-bit channels (offset 6)."""
+
+
 def _features(small: NDArray[np.uint8]) -> NDArray[np.float32]:
     """Per pixel (log R/G, log B/G, log brightness): colour changes and the billow's shading."""
     c = chroma(small).astype(np.float32)
-    lum = np.log(small.astype(np.float32).sum(-1) + 6.0)[..., None]
+    lum = _LUM_LUT[small.sum(-1, dtype=np.int32)][..., None]
     return np.concatenate([c, lum], axis=-1)
 
 
