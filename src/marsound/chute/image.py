@@ -292,11 +292,13 @@ def _segment_rows(prof: NDArray[np.float64], n_seg: int, min_len: int) -> list[i
     n = len(prof)
     cs = np.concatenate([np.zeros((1, prof.shape[1])), np.cumsum(prof, axis=0)])
     cs2 = np.concatenate([[0.0], np.cumsum((prof**2).sum(axis=1))])
-    # sse[i, j]: squared error of rows i .. j-1 about their mean (j - i >= 1)
-    seg = cs[None, :, :] - cs[:, None, :]
+    # sse[i, j]: squared error of rows i .. j-1 about their mean (j - i >= 1); |cs_j - cs_i|²
+    # from the Gram matrix of the cumulative sums
+    gram = cs @ cs.T
+    sq = np.diag(gram)
     length = np.arange(n + 1)[None, :] - np.arange(n + 1)[:, None]
     with np.errstate(divide="ignore", invalid="ignore"):
-        sse = cs2[None, :] - cs2[:, None] - np.einsum("ijk,ijk->ij", seg, seg) / length
+        sse = cs2[None, :] - cs2[:, None] - (sq[None, :] - 2 * gram + sq[:, None]) / length
     sse = np.where(length >= min_len, sse, np.inf)
     inf = float("inf")
     cost = np.full((n_seg + 1, n + 1), inf)
