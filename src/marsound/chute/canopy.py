@@ -224,7 +224,7 @@ def _hull_ellipse(blob: NDArray, red: NDArray) -> Ellipse | None:
     d = np.full(len(pts), np.inf)
     for a, b in zip(hull, np.roll(hull, -1, axis=0)):
         ab = b - a
-        t = np.clip(((pts - a) @ ab) / max(float(ab @ ab), 1e-9), 0.0, 1.0)
+        t = np.clip(((pts[:, 0] - a[0]) * ab[0] + (pts[:, 1] - a[1]) * ab[1]) / max(float(ab @ ab), 1e-9), 0.0, 1.0)
         d = np.minimum(d, np.hypot(*(pts - (a + t[:, None] * ab)).T))
     on_hull = pts[d < 1.5]
     if len(on_hull) < 20:

@@ -22,6 +22,7 @@ from marsound.chute.polar import (
     edge_energy,
     polar_chroma,
     polar_points,
+    project,
 )
 
 CENTRE_SEARCH_RADIUS = 0.16
@@ -82,12 +83,13 @@ def _strengths(
     g, ok = centred_homographies(frame.rim, frame.to_image(np.asarray(es, dtype=np.float64).reshape(-1, 2)))
     ang = (np.arange(N_ANGLES) + 0.5) * (2 * np.pi / N_ANGLES)
     u = polar_points(np.concatenate(rings), ang)
-    h = g @ np.vstack([u.T, np.ones(len(u))])  # (n, 3, m)
+    # every candidate's homography applied to the polar points, written out (no BLAS)
+    hx, hy, hw = (g[:, i, 0:1] * u[None, :, 0] + g[:, i, 1:2] * u[None, :, 1] + g[:, i, 2:3] for i in range(3))
     n, nr = len(g), len(rings)
-    mx = np.ascontiguousarray((h[:, 0] / h[:, 2] * rel).astype(np.float32).reshape(-1, N_ANGLES))
-    my = np.ascontiguousarray((h[:, 1] / h[:, 2] * rel).astype(np.float32).reshape(-1, N_ANGLES))
+    mx = np.ascontiguousarray((hx / hw * rel).astype(np.float32).reshape(-1, N_ANGLES))
+    my = np.ascontiguousarray((hy / hw * rel).astype(np.float32).reshape(-1, N_ANGLES))
     smp = np.asarray(cv2.remap(img, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0))
-    f = (chroma(smp.reshape(n, nr, -1, N_ANGLES, 3)) - mu) @ axis  # (n, rings, 3 radii, angles)
+    f = project(chroma(smp.reshape(n, nr, -1, N_ANGLES, 3)), mu, axis)  # (n, rings, 3 radii, angles)
     lo, hi = np.minimum(f[:, :, 0], f[:, :, 1]), np.maximum(f[:, :, 0], f[:, :, 1])
     prof = np.maximum(lo, np.minimum(hi, f[:, :, 2]))  # median of the 3 radii
     edge = edge_energy(prof).sum(axis=1)

@@ -165,7 +165,8 @@ def _parse_tables(p: NDArray[np.float64], eps: float) -> dict[str, NDArray[np.fl
     fill = L1.sum(-1)
     d1 = L1[..., spec.SEP_GORES :]
     d0 = L0[..., spec.SEP_GORES :]
-    vals = d1 @ _BITS.T + d0 @ (1.0 - _BITS.T)  # (80, 8, 128)
+    # (80, 8, 128); einsum, not BLAS (its thread pool costs more than this small product)
+    vals = np.einsum("sjb,vb->sjv", d1, _BITS) + np.einsum("sjb,vb->sjv", d0, 1.0 - _BITS)
     # fill part for n data slots: first-fill at slot n, fill after; n = 8 → 0
     fill_tail = np.zeros((_N, _S + 1))
     rev_cum = np.cumsum(fill[:, ::-1], axis=1)[:, ::-1]  # sum over j >= n

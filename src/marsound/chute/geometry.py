@@ -80,6 +80,14 @@ def fit_ellipse_robust(
     return ell, float(keep.mean())
 
 
+def _apply(g: NDArray[np.float64], p: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Homography ``g`` applied to points (n, 2), written out (a BLAS product of n x 3 by 3 x 3
+    wakes its thread pool, which on a busy machine costs more than the arithmetic)."""
+    x, y = p[:, 0], p[:, 1]
+    w = g[2, 0] * x + g[2, 1] * y + g[2, 2]
+    return np.column_stack([(g[0, 0] * x + g[0, 1] * y + g[0, 2]) / w, (g[1, 0] * x + g[1, 1] * y + g[1, 2]) / w])
+
+
 @dataclass(frozen=True)
 class CanopyFrame:
     """Homography ``G`` mapping canonical canopy coordinates (rim = unit circle; x right, y down) to image pixels."""
@@ -91,12 +99,10 @@ class CanopyFrame:
 
     def to_image(self, u: NDArray[np.float64]) -> NDArray[np.float64]:
         """Canonical points (n, 2) → image points (n, 2)."""
-        h = np.column_stack([u, np.ones(len(u))]) @ self.G.T
-        return h[:, :2] / h[:, 2:3]
+        return _apply(self.G, u)
 
     def to_canonical(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
-        h = np.column_stack([x, np.ones(len(x))]) @ np.linalg.inv(self.G).T
-        return h[:, :2] / h[:, 2:3]
+        return _apply(np.linalg.inv(self.G), x)
 
     @property
     def centre_px(self) -> tuple[float, float]:

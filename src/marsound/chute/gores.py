@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from marsound.chute.polar import project
+
 WHITE_RED_RATE = 0.01
 """Fraction of a white gore's samples that look red next to a red gore (misregistration, bleeding)."""
 
@@ -175,7 +177,7 @@ def classify_gores(
         cov = (np.cov((flat[lab] - mr).T) * lab.sum() + np.cov((flat[~lab] - mw).T) * (~lab).sum()) / len(flat)
         cov += np.eye(2) * 1e-4
         w = np.linalg.inv(cov) @ (mr - mw)
-        new = flat @ w - 0.5 * (mr + mw) @ w > 0
+        new = flat[:, 0] * w[0] + flat[:, 1] * w[1] - 0.5 * (mr + mw) @ w > 0
         if np.array_equal(new, lab):
             break
         lab = new
@@ -188,12 +190,12 @@ def classify_gores(
         mr, mw = mw, mr
     d = mr - mw
     dd = max(float(d @ d), 1e-9)
-    t = (flat - mw) @ d / dd  # 0 at the white centre, 1 at the red centre
+    t = project(flat, mw, d) / dd  # 0 at the white centre, 1 at the red centre
     tr, tw = t[lab], t[~lab]
     sig = 1.4826 * np.median(np.abs(np.concatenate([tr - np.median(tr), tw - np.median(tw)])))
     sig = max(sig, MIN_CHROMA_SPREAD)
     gain = 0.5 / sig**2
-    ts = (X - mw) @ d / dd  # (rings, 80, samples)
+    ts = project(X, mw, d) / dd  # (rings, 80, samples)
 
     def soft_red(ts_: NDArray[np.float64], midpoint: float) -> NDArray[np.float64]:
         return 1.0 / (1.0 + np.exp(-np.clip(gain * (ts_ - midpoint), -30.0, 30.0)))

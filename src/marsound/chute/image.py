@@ -54,6 +54,7 @@ from marsound.chute.polar import (
     gore_strength,
     polar_chroma,
     polar_points,
+    project,
     sample,
 )
 from marsound.chute.radial import radial_frame
@@ -294,7 +295,7 @@ def _segment_rows(prof: NDArray[np.float64], n_seg: int, min_len: int) -> list[i
     cs2 = np.concatenate([[0.0], np.cumsum((prof**2).sum(axis=1))])
     # sse[i, j]: squared error of rows i .. j-1 about their mean (j - i >= 1); |cs_j - cs_i|²
     # from the Gram matrix of the cumulative sums
-    gram = cs @ cs.T
+    gram = np.einsum("ik,jk->ij", cs, cs)  # not BLAS: its threads cost more than this small product
     sq = np.diag(gram)
     length = np.arange(n + 1)[None, :] - np.arange(n + 1)[:, None]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -413,8 +414,8 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
 
     # principal chroma axis of the canopy (red vs white)
     mu, axis = chroma_axis(np.concatenate([feat.reshape(-1, 2), feat_b.reshape(-1, 2)]))
-    f1 = (feat - mu) @ axis  # (rows, angles)
-    f1b = (feat_b - mu) @ axis
+    f1 = project(feat, mu, axis)  # (rows, angles)
+    f1b = project(feat_b, mu, axis)
 
     rows = f1 - f1.mean(axis=1, keepdims=True)
     cuts = _segment_rows(rows, spec.N_DISK_RINGS, max(3, len(radii) // 12))
@@ -462,8 +463,8 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
         if moved is None:
             break
         frame_d = moved
-        f1 = (polar_chroma(img, frame_d, radii, ang, rel) - mu) @ axis
-        f1b = (polar_chroma(img, frame_d, band_r, ang, rel) - mu) @ axis
+        f1 = project(polar_chroma(img, frame_d, radii, ang, rel), mu, axis)
+        f1b = project(polar_chroma(img, frame_d, band_r, ang, rel), mu, axis)
         edge_k = edges(f1)
         z = np.sum(np.sum(edge_k, axis=0) * carrier)
         if np.hypot(*e) < CENTRE_CONVERGED:

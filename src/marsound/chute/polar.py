@@ -82,6 +82,12 @@ def polar_chroma(
     return chroma(polar.reshape(len(radii), len(angles_rad), 3))
 
 
+def project(feat: NDArray[np.float64], mu: NDArray[np.float64], axis: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``(feat - mu) @ axis`` for 2-vectors (..., 2), written out: a BLAS matrix-vector product
+    wakes its thread pool, which on a busy machine costs more than the arithmetic."""
+    return (feat[..., 0] - mu[0]) * axis[0] + (feat[..., 1] - mu[1]) * axis[1]
+
+
 def chroma_axis(feat: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Mean and principal axis of chroma samples (..., 2), oriented so that red (the larger
     log R/G) is positive: the red-white axis of a canopy."""

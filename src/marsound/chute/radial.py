@@ -89,7 +89,10 @@ def _harmonic_scores(
 
     ang = (np.arange(SEARCH_ANGLES) + 0.5) * (2 * np.pi / SEARCH_ANGLES)
     lin = translated_frame(frame, (0.0, 0.0)).G[:2, :2]
-    offsets = polar_points(np.asarray(radii), ang) @ lin.T  # (m, 2)
+    pp = polar_points(np.asarray(radii), ang)
+    offsets = np.column_stack(
+        [lin[0, 0] * pp[:, 0] + lin[0, 1] * pp[:, 1], lin[1, 0] * pp[:, 0] + lin[1, 1] * pp[:, 1]]
+    )  # (m, 2), written out (no BLAS)
     centres = np.asarray(centres, dtype=np.float64).reshape(-1, 2)
     n, m = len(centres), len(offsets)
     xy = ((offsets[None] + centres[:, None]) * rel).astype(np.float32).reshape(n * m, 2)
@@ -157,7 +160,7 @@ def rim_along_rays(sky_dist: NDArray[np.float32], frame: CanopyFrame) -> Ellipse
     grid = np.linspace(RAY_RADII[0], RAY_RADII[1], 116)
     # rays with a crossing within RIM_TOLERANCE / 2 of each grid radius
     near = np.abs(radii[None, :-1] / grid[:, None] - 1) < RIM_TOLERANCE / 2  # (grid, radii)
-    support = np.count_nonzero((near.astype(np.float32) @ falling.astype(np.float32)) > 0, axis=1)
+    support = np.count_nonzero(np.einsum("gr,ra->ga", near.astype(np.float32), falling.astype(np.float32)) > 0, axis=1)
     peaks = [
         i
         for i in range(len(grid))
