@@ -165,8 +165,11 @@ def _parse_tables(p: NDArray[np.float64], eps: float) -> dict[str, NDArray[np.fl
     fill = L1.sum(-1)
     d1 = L1[..., spec.SEP_GORES :]
     d0 = L0[..., spec.SEP_GORES :]
-    # (80, 8, 128); einsum, not BLAS (its thread pool costs more than this small product)
-    vals = np.einsum("sjb,vb->sjv", d1, _BITS) + np.einsum("sjb,vb->sjv", d0, 1.0 - _BITS)
+    # (80, 8, 128): log-likelihood of every value, built bit by bit from the MSB (value = 2 x
+    # prefix + bit); no matrix product (BLAS wakes its thread pool for this small one)
+    vals = np.zeros((*d1.shape[:2], 1))
+    for b in range(spec.DATA_BITS):
+        vals = np.stack([vals + d0[..., b : b + 1], vals + d1[..., b : b + 1]], axis=-1).reshape(*d1.shape[:2], -1)
     # fill part for n data slots: first-fill at slot n, fill after; n = 8 → 0
     fill_tail = np.zeros((_N, _S + 1))
     rev_cum = np.cumsum(fill[:, ::-1], axis=1)[:, ::-1]  # sum over j >= n
