@@ -286,31 +286,32 @@ def as_bgr8(img: NDArray) -> NDArray[np.uint8]:
 
 
 def _segment_rows(prof: NDArray[np.float64], n_seg: int, min_len: int) -> list[int]:
-    """Split rows into ``n_seg`` contiguous segments minimising within-segment squared error."""
+    """Split rows into ``n_seg`` contiguous segments minimising within-segment squared error.
+
+    Dynamic programme over cut positions; the squared error of every segment ``[i, j)`` comes
+    from cumulative sums and their Gram matrix at once.
+    """
     n = len(prof)
     cs = np.concatenate([np.zeros((1, prof.shape[1])), np.cumsum(prof, axis=0)])
     cs2 = np.concatenate([[0.0], np.cumsum((prof**2).sum(axis=1))])
-
-    def sse(i: int, j: int) -> float:
-        s = cs[j] - cs[i]
-        return float(cs2[j] - cs2[i] - (s @ s) / (j - i))
-
+    gram = cs @ cs.T
+    sq = np.diag(gram)
+    idx = np.arange(n + 1)
+    length = idx[None, :] - idx[:, None]  # j - i
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sse = cs2[None, :] - cs2[:, None] - (sq[None, :] + sq[:, None] - 2 * gram) / length
     inf = float("inf")
     cost = np.full((n_seg + 1, n + 1), inf)
     arg = np.zeros((n_seg + 1, n + 1), dtype=int)
     cost[0, 0] = 0.0
     for k in range(1, n_seg + 1):
-        for j in range(k * min_len, n + 1):
-            for i in range((k - 1) * min_len, j - min_len + 1):
-                if cost[k - 1, i] == inf:
-                    continue
-                c = cost[k - 1, i] + sse(i, j)
-                if c < cost[k, j]:
-                    cost[k, j] = c
-                    arg[k, j] = i
+        ok = (length >= min_len) & (idx[:, None] >= (k - 1) * min_len) & (idx[None, :] >= k * min_len)
+        total = np.where(ok & np.isfinite(cost[k - 1])[:, None], cost[k - 1][:, None] + sse, inf)
+        arg[k] = np.argmin(total, axis=0)
+        cost[k] = total[arg[k], idx]
     cuts = [n]
     for k in range(n_seg, 0, -1):
-        cuts.append(arg[k, cuts[-1]])
+        cuts.append(int(arg[k, cuts[-1]]))
     return cuts[::-1]
 
 
