@@ -86,6 +86,8 @@ RANSAC_SAMPLE = 6
 """Points per random fit."""
 RANSAC_TOL = 0.03
 """Relative radial residual within which a point supports a random fit."""
+RANSAC_MIN_AXIS_RATIO = 0.3
+"""Flattest random fit considered (a 73° tilt)."""
 
 
 def _ransac_inliers(pts: NDArray[np.float64], min_tol: float) -> NDArray[np.bool_]:
@@ -101,11 +103,14 @@ def _ransac_inliers(pts: NDArray[np.float64], min_tol: float) -> NDArray[np.bool
     if n < 4 * RANSAC_SAMPLE:
         return keep
     tol = max(min_tol, RANSAC_TOL)
+    extent = float(np.max(np.ptp(pts, axis=0)))
 
     def support(sel: NDArray[np.float64]) -> NDArray[np.bool_] | None:
         (cx, cy), (w, h), ang = cv2.fitEllipseDirect(sel.astype(np.float32))
         if not (np.isfinite([cx, cy, w, h, ang]).all() and w > 0 and h > 0):
             return None
+        if min(w, h) < RANSAC_MIN_AXIS_RATIO * max(w, h) or max(w, h) > 2.0 * extent:
+            return None  # the straight edges of a strut or a bridle, not a rim
         return np.abs(Ellipse((float(cx), float(cy)), (float(w), float(h)), float(ang)).normalised_radius(pts) - 1.0) < tol
 
     best = support(pts)
