@@ -323,22 +323,27 @@ def gap_ellipse(fg: NDArray[np.bool_], frame: CanopyFrame) -> Ellipse | None:
     radii = np.linspace(0.55, 0.99, 89)
     ang, vals = polar_mask(fg, frame, radii)
     n_a = ang.size
-    pts_can = []
-    for j in range(n_a):
-        col = vals[:, j]
-        best = None
-        i = 0
-        while i < len(radii):
-            if not col[i]:
-                k = i
-                while k < len(radii) and not col[k]:
-                    k += 1
-                if i > 0 and k < len(radii) and (best is None or k - i > best[1] - best[0]):
-                    best = (i, k)
-                i = k
-            else:
-                i += 1
-        if best is not None and 2 <= best[1] - best[0] <= 30:
-            r_in = 0.5 * (radii[best[0] - 1] + radii[best[0]])
-            pts_can.append((r_in * np.sin(ang[j]), -r_in * np.cos(ang[j])))
+    start, length = _longest_inner_runs(~vals)
+    keep = (length >= 2) & (length <= 30)
+    r_in = 0.5 * (radii[np.maximum(start - 1, 0)] + radii[start])[keep]
+    pts_can = list(zip(r_in * np.sin(ang[keep]), -r_in * np.cos(ang[keep]), strict=True))
     return _fit_ring_edge(pts_can, frame, 0.3 * n_a, GAP_RATIO)
+
+
+def _longest_inner_runs(on: NDArray[np.bool_]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Per column of ``on`` (rows × columns), start row and length of the longest run of True
+    that neither starts at the first row nor reaches the last (the earliest of equal runs);
+    length 0 where there is none."""
+    n = len(on)
+    run = np.zeros(on.shape, dtype=np.intp)  # length of the run ending at each row
+    run[0] = on[0]
+    for i in range(1, n):
+        run[i] = (run[i - 1] + 1) * on[i]
+    ends = on[:-1] & ~on[1:]  # a run ends at row e, the next row is off
+    length = np.where(ends, run[:-1], 0)
+    start = np.arange(n - 1)[:, None] - length + 1
+    length = np.where(start > 0, length, 0)
+    best = np.argmax(length, axis=0)
+    cols = np.arange(on.shape[1])
+    best_len = length[best, cols]
+    return np.where(best_len > 0, start[best, cols], 1), best_len

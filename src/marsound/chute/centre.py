@@ -13,8 +13,16 @@ import numpy as np
 from numpy.typing import NDArray
 
 from marsound.chute import spec
-from marsound.chute.geometry import CanopyFrame, centred_frame
-from marsound.chute.polar import N_ANGLES, chroma_axis, edge_energy, gore_strength, polar_chroma
+from marsound.chute.geometry import CanopyFrame, centred_frame, centred_homographies
+from marsound.chute.polar import (
+    N_ANGLES,
+    OFFSIDE_HARMONICS,
+    chroma,
+    chroma_axis,
+    edge_energy,
+    polar_chroma,
+    polar_points,
+)
 
 CENTRE_SEARCH_RADIUS = 0.16
 """Largest centre error searched, in rim radii (steep views measured up to 0.15)."""
@@ -58,6 +66,36 @@ def moved_centre(frame: CanopyFrame, e: NDArray[np.float64]) -> CanopyFrame | No
 _SEARCH_RINGS = ((0.22, 0.30), (0.46, 0.54), (0.69, 0.76), (0.935, 0.97))
 
 
+def _strengths(
+    img: NDArray[np.uint8],
+    frame: CanopyFrame,
+    es: NDArray[np.float64],
+    rings: list[NDArray[np.float64]],
+    mu: NDArray[np.float64],
+    axis: NDArray[np.float64],
+    rel: float,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Gore strength (-1 where no valid frame) and homography of the frame moved to each
+    canonical centre error of ``es`` (n, 2), all sampled in one ``cv2.remap``."""
+    import cv2
+
+    g, ok = centred_homographies(frame.rim, frame.to_image(np.asarray(es, dtype=np.float64).reshape(-1, 2)))
+    ang = (np.arange(N_ANGLES) + 0.5) * (2 * np.pi / N_ANGLES)
+    u = polar_points(np.concatenate(rings), ang)
+    h = g @ np.vstack([u.T, np.ones(len(u))])  # (n, 3, m)
+    n, nr = len(g), len(rings)
+    mx = np.ascontiguousarray((h[:, 0] / h[:, 2] * rel).astype(np.float32).reshape(-1, N_ANGLES))
+    my = np.ascontiguousarray((h[:, 1] / h[:, 2] * rel).astype(np.float32).reshape(-1, N_ANGLES))
+    smp = np.asarray(cv2.remap(img, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0))
+    f = (chroma(smp.reshape(n, nr, -1, N_ANGLES, 3)) - mu) @ axis  # (n, rings, 3 radii, angles)
+    lo, hi = np.minimum(f[:, :, 0], f[:, :, 1]), np.maximum(f[:, :, 0], f[:, :, 1])
+    prof = np.maximum(lo, np.minimum(hi, f[:, :, 2]))  # median of the 3 radii
+    edge = edge_energy(prof).sum(axis=1)
+    spec_ = np.abs(np.fft.rfft(edge, axis=-1))
+    strength = spec_[:, spec.N_GORES] / (np.median(spec_[:, OFFSIDE_HARMONICS], axis=-1) + 1e-9)
+    return np.where(ok, strength, -1.0), g
+
+
 def search_centre(img: NDArray[np.uint8], frame: CanopyFrame, rel: float) -> CanopyFrame | None:
     """Grid search of the centre's image (rim kept) maximising the 80-gore harmonic.
 
@@ -69,34 +107,21 @@ def search_centre(img: NDArray[np.uint8], frame: CanopyFrame, rel: float) -> Can
     rings = [np.linspace(a, b, 3) for a, b in _SEARCH_RINGS]
     mu, axis = chroma_axis(polar_chroma(img, frame, np.concatenate(rings), ang, rel))
 
-    def score(e: NDArray[np.float64], which: slice) -> tuple[float, CanopyFrame | None]:
-        cand = moved_centre(frame, e)
-        if cand is None:
-            return -1.0, None
-        rr = rings[which]
-        f = (polar_chroma(img, cand, np.concatenate(rr), ang, rel) - mu) @ axis
-        prof = np.median(f.reshape(len(rr), 3, N_ANGLES), axis=1)
-        return gore_strength(edge_energy(prof).sum(axis=0)), cand
-
-    best: tuple[float, CanopyFrame | None, NDArray[np.float64]] = (-1.0, None, np.zeros(2))
     steps = np.arange(-CENTRE_SEARCH_RADIUS, CENTRE_SEARCH_RADIUS + 1e-9, COARSE_STEP)
-    for ex in steps:
-        for ey in steps:
-            e = np.array([ex, ey])
-            if np.hypot(ex, ey) <= CENTRE_SEARCH_RADIUS + 1e-9:
-                sc, cand = score(e, slice(2, 4))
-                if sc > best[0]:
-                    best = (sc, cand, e)
-    e0 = best[2]
-    best = (-1.0, None, e0)
+    ex, ey = (v.ravel() for v in np.meshgrid(steps, steps, indexing="ij"))
+    inside = np.hypot(ex, ey) <= CENTRE_SEARCH_RADIUS + 1e-9
+    es = np.column_stack([ex[inside], ey[inside]])
+    sc, _ = _strengths(img, frame, es, rings[2:4], mu, axis, rel)
+    i = int(np.argmax(sc))
+    e0 = es[i] if sc[i] > -1.0 else np.zeros(2)
     fine = np.arange(-COARSE_STEP, COARSE_STEP + 1e-9, FINE_STEP)
-    for dx in fine:
-        for dy in fine:
-            e = e0 + np.array([dx, dy])
-            sc, cand = score(e, slice(0, 4))
-            if sc > best[0]:
-                best = (sc, cand, e)
-    return best[1]
+    dx, dy = (v.ravel() for v in np.meshgrid(fine, fine, indexing="ij"))
+    es = e0[None] + np.column_stack([dx, dy])
+    sc, g = _strengths(img, frame, es, rings, mu, axis, rel)
+    i = int(np.argmax(sc))
+    if sc[i] <= -1.0:
+        return None
+    return CanopyFrame(g[i], frame.rim, frame.inner, True)
 
 
 RING_OFFSET_LIMIT = 0.12

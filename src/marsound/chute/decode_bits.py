@@ -389,16 +389,18 @@ def _spiral_dp(
         a[pos] += 0.1
     backs = []
     ns = np.arange(1, _S + 1)
+    q_all = np.arange(_N)[:, None]
+    s_of = (q_all - spec.SLOT_GORES * ns[None, :]) % _N  # (q, n-1): the start s with s + 10 n = q
     for sc in scores[1:]:
-        # best previous (s, n) for each predicted next start q = s + 10 n
-        b = np.full(_N, -np.inf)
+        # best previous (s, n) for each predicted next start q = s + 10 n (ties: smallest s)
+        cand = a[s_of, ns[None, :] - 1]  # (q, n-1)
+        b = cand.max(axis=1)
+        tie = np.where((cand == b[:, None]) & np.isfinite(b)[:, None], s_of, _N)
+        n_i = np.argmin(tie, axis=1)
+        found = np.isfinite(b)
         arg = np.zeros((_N, 2), dtype=int)
-        for s in range(_N):
-            q = (s + spec.SLOT_GORES * ns) % _N
-            for n_i, qq in enumerate(q):
-                if a[s, n_i] > b[qq]:
-                    b[qq] = a[s, n_i]
-                    arg[qq] = (s, n_i + 1)
+        arg[found, 0] = s_of[found, n_i[found]]
+        arg[found, 1] = n_i[found] + 1
         q_glob = int(np.argmax(b))
         off = b[q_glob] - penalty
         from_q = np.where(b >= off, np.arange(_N), q_glob)

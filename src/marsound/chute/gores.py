@@ -96,8 +96,17 @@ def _brightness_reference(logL: NDArray[np.float64], sel: NDArray[np.bool_]) -> 
     enough = np.sum(np.isfinite(win), axis=1) >= MIN_CLASS_SAMPLES
     local = np.full(n_g, ring)
     if np.any(enough):
-        local[enough] = np.nanmedian(win[enough], axis=1)
+        local[enough] = _row_nanmedian(win[enough])
     return local[:, None]
+
+
+def _row_nanmedian(a: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``np.nanmedian(a, axis=1)`` for rows holding at least one finite value, by one sort
+    (NaN sorts last): numpy's own is many times slower on many short rows."""
+    s = np.sort(a, axis=1)
+    k = np.sum(np.isfinite(a), axis=1)
+    rows = np.arange(len(a))
+    return 0.5 * (s[rows, (k - 1) // 2] + s[rows, k // 2])
 
 
 def classify_gores(

@@ -171,6 +171,7 @@ class CanopyReading:
     erased: int
     scale: float = 1.0
     notes: list[str] = field(default_factory=list)
+    _decoded: tuple[bytes, Decoded] | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -286,32 +287,32 @@ def as_bgr8(img: NDArray) -> NDArray[np.uint8]:
 
 
 def _segment_rows(prof: NDArray[np.float64], n_seg: int, min_len: int) -> list[int]:
-    """Split rows into ``n_seg`` contiguous segments minimising within-segment squared error.
-
-    Dynamic programme over cut positions; the squared error of every segment ``[i, j)`` comes
-    from cumulative sums and their Gram matrix at once.
-    """
+    """Split rows into ``n_seg`` contiguous segments minimising within-segment squared error
+    (dynamic programming over cut positions; the earliest cut wins a tie)."""
     n = len(prof)
     cs = np.concatenate([np.zeros((1, prof.shape[1])), np.cumsum(prof, axis=0)])
     cs2 = np.concatenate([[0.0], np.cumsum((prof**2).sum(axis=1))])
-    gram = cs @ cs.T
-    sq = np.diag(gram)
-    idx = np.arange(n + 1)
-    length = idx[None, :] - idx[:, None]  # j - i
+    # sse[i, j]: squared error of rows i .. j-1 about their mean (j - i >= 1)
+    seg = cs[None, :, :] - cs[:, None, :]
+    length = np.arange(n + 1)[None, :] - np.arange(n + 1)[:, None]
     with np.errstate(divide="ignore", invalid="ignore"):
-        sse = cs2[None, :] - cs2[:, None] - (sq[None, :] + sq[:, None] - 2 * gram) / length
+        sse = cs2[None, :] - cs2[:, None] - np.einsum("ijk,ijk->ij", seg, seg) / length
+    sse = np.where(length >= min_len, sse, np.inf)
     inf = float("inf")
     cost = np.full((n_seg + 1, n + 1), inf)
     arg = np.zeros((n_seg + 1, n + 1), dtype=int)
     cost[0, 0] = 0.0
     for k in range(1, n_seg + 1):
-        ok = (length >= min_len) & (idx[:, None] >= (k - 1) * min_len) & (idx[None, :] >= k * min_len)
-        total = np.where(ok & np.isfinite(cost[k - 1])[:, None], cost[k - 1][:, None] + sse, inf)
-        arg[k] = np.argmin(total, axis=0)
-        cost[k] = total[arg[k], idx]
+        lo = (k - 1) * min_len
+        for j in range(k * min_len, n + 1):
+            c = cost[k - 1, lo : j - min_len + 1] + sse[lo : j - min_len + 1, j]
+            if c.size and np.isfinite(c).any():
+                i = int(np.argmin(c))
+                cost[k, j] = c[i]
+                arg[k, j] = lo + i
     cuts = [n]
     for k in range(n_seg, 0, -1):
-        cuts.append(int(arg[k, cuts[-1]]))
+        cuts.append(arg[k, cuts[-1]])
     return cuts[::-1]
 
 
@@ -543,8 +544,17 @@ def gap_occluders(
 
 
 def decode_reading(reading: CanopyReading) -> Decoded:
-    """Grammar decoding of a :class:`CanopyReading` (blank ring positions are skipped)."""
-    return decode_soft(reading.p_red, eps=DECODE_EPS, blank_threshold=BLANK_THRESHOLD)
+    """Grammar decoding of a :class:`CanopyReading` (blank ring positions are skipped).
+
+    The result is kept with the reading (for as long as its ``p_red`` is unchanged):
+    :func:`read_canopy` compares candidate readings by their decoded confidence.
+    """
+    key = np.asarray(reading.p_red, dtype=np.float64).tobytes()
+    if reading._decoded is not None and reading._decoded[0] == key:
+        return reading._decoded[1]
+    decoded = decode_soft(reading.p_red, eps=DECODE_EPS, blank_threshold=BLANK_THRESHOLD)
+    reading._decoded = (key, decoded)
+    return decoded
 
 
 def decode_array(bgr: NDArray[np.uint8]) -> ImageDecode:

@@ -61,8 +61,15 @@ def polar_mask(
     return ang, vals
 
 
+_LOG_LUT = np.log(np.arange(256, dtype=np.float64) + CHROMA_OFFSET)
+"""``log(v + CHROMA_OFFSET)`` for every 8-bit value: :func:`chroma` of uint8 colours by lookup."""
+
+
 def chroma(bgr: NDArray) -> NDArray[np.float64]:
     """Intensity-free colour: (log R/G, log B/G)."""
+    if bgr.dtype == np.uint8:
+        lb, lg, lr = _LOG_LUT[bgr[..., 0]], _LOG_LUT[bgr[..., 1]], _LOG_LUT[bgr[..., 2]]
+        return np.stack([lr - lg, lb - lg], axis=-1)
     x = np.asarray(bgr, dtype=np.float64) + CHROMA_OFFSET
     return np.stack([np.log(x[..., 2] / x[..., 1]), np.log(x[..., 0] / x[..., 1])], axis=-1)
 
