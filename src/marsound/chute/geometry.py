@@ -59,7 +59,7 @@ def fit_ellipse_robust(
     import cv2
 
     pts = np.asarray(pts, dtype=np.float64)
-    keep = _ransac_inliers(pts, min_tol)
+    keep = np.ones(len(pts), dtype=bool)
     ell = None
     for _ in range(iterations):
         if keep.sum() < 6:
@@ -78,52 +78,6 @@ def fit_ellipse_robust(
     if ell is None:
         raise ValueError("ellipse fit failed")
     return ell, float(keep.mean())
-
-
-RANSAC_TRIALS = 150
-"""Random minimal ellipse fits tried before the iterative fit (Fischler & Bolles, CACM 1981)."""
-RANSAC_SAMPLE = 6
-"""Points per random fit."""
-RANSAC_TOL = 0.03
-"""Relative radial residual within which a point supports a random fit."""
-RANSAC_MIN_AXIS_RATIO = 0.3
-"""Flattest random fit considered (a 73° tilt)."""
-
-
-def _ransac_inliers(pts: NDArray[np.float64], min_tol: float) -> NDArray[np.bool_]:
-    """Start of :func:`fit_ellipse_robust`: the support of the best of :data:`RANSAC_TRIALS`
-    fits to :data:`RANSAC_SAMPLE` random points (seeded: the result depends on the points only),
-    or all points if no random fit beats the fit to all of them. An outline that also follows a
-    bridle or a strut out to the image's edge biases a least-squares start beyond what trimming
-    by residuals recovers from."""
-    import cv2
-
-    n = len(pts)
-    keep = np.ones(n, dtype=bool)
-    if n < 4 * RANSAC_SAMPLE:
-        return keep
-    tol = max(min_tol, RANSAC_TOL)
-    extent = float(np.max(np.ptp(pts, axis=0)))
-
-    def support(sel: NDArray[np.float64]) -> NDArray[np.bool_] | None:
-        (cx, cy), (w, h), ang = cv2.fitEllipseDirect(sel.astype(np.float32))
-        if not (np.isfinite([cx, cy, w, h, ang]).all() and w > 0 and h > 0):
-            return None
-        if min(w, h) < RANSAC_MIN_AXIS_RATIO * max(w, h) or max(w, h) > 2.0 * extent:
-            return None  # the straight edges of a strut or a bridle, not a rim
-        return np.abs(Ellipse((float(cx), float(cy)), (float(w), float(h)), float(ang)).normalised_radius(pts) - 1.0) < tol
-
-    best = support(pts)
-    best_n = int(best.sum()) if best is not None else 0
-    rng = np.random.default_rng(n)
-    for _ in range(RANSAC_TRIALS):
-        # points spread along the outline: one from each of RANSAC_SAMPLE equal stretches
-        starts = (np.arange(RANSAC_SAMPLE) * n) // RANSAC_SAMPLE
-        idx = starts + rng.integers(0, max(1, n // RANSAC_SAMPLE), RANSAC_SAMPLE)
-        sup = support(pts[np.minimum(idx, n - 1)])
-        if sup is not None and int(sup.sum()) > best_n:
-            best, best_n = sup, int(sup.sum())
-    return best if best is not None and best_n >= 6 else keep
 
 
 @dataclass(frozen=True)
