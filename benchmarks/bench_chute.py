@@ -123,6 +123,7 @@ def main() -> None:
     ap.add_argument("--tiers", default=",".join(chute_scenes.TIERS))
     ap.add_argument("--baseline-ref", default="main", help="git ref whose decoder is the baseline ('none': skip)")
     ap.add_argument("--save", type=Path, default=None, help="Folder to keep the rendered frames in.")
+    ap.add_argument("--json-out", type=Path, default=None, help="Write every frame's results here (JSON).")
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
@@ -157,7 +158,14 @@ def main() -> None:
                     scene = chute_scenes.render_scene(rng, tier)
                     path = chute_scenes.save_scene(scene, str(folder / f"s{seed}_{tier}_{i:03d}"))
                     mp = scene.size[0] * scene.size[1] / 1e6
-                    row = {"seed": seed, "tuned": tuned, "tier": tier, "lost": scene.lost_data_gores > 0, "mp": mp}
+                    row = {
+                        "seed": seed,
+                        "tuned": tuned,
+                        "tier": tier,
+                        "frame": Path(path).name,
+                        "lost": scene.lost_data_gores > 0,
+                        "mp": mp,
+                    }
                     for d in decoders:
                         res = d.decode(path)
                         ok = _ok(res, scene.texts, scene.mirrored)
@@ -172,6 +180,8 @@ def main() -> None:
         for d in decoders:
             d.close()
     report(rows, names, tiers, seeds)
+    if args.json_out is not None:
+        args.json_out.write_text(json.dumps(rows, indent=1))
     print(f"frames in {folder}")
 
 

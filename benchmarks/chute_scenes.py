@@ -86,18 +86,18 @@ class TierParams:
 
 
 PARAMS = {
-    "clean": TierParams(0.5, 0.03, 0.0, 0.1, (0, 0), 0, 0, 0, 0, (0.4, 0.5), 1, (95, 95), 0, 0.0),
-    "easy": TierParams(1.5, 0.08, 0.0, 0.25, (0.1, 0.35), 0, 0, 0, 0.2, (0.4, 0.7), 2, (90, 90), 0.3, 0.1),
-    "medium": TierParams(3, 0.15, 0.0, 0.4, (0.2, 0.6), 1, 0.6, 0, 0.4, (0.5, 1.2), 3, (65, 90), 0.3, 0.2),
-    "hard": TierParams(5, 0.25, 0.04, 0.5, (0.3, 0.8), 1, 1.0, 0.6, 0.5, (0.6, 1.6), 5, (45, 80), 0.3, 0.3),
-    "video": TierParams(4, 0.2, 0.04, 0.45, (0.2, 0.7), 1, 0.8, 0.4, 0.4, (0.5, 1.0), 3, (24, 34), 0.3, 0.2),
+    "clean": TierParams(0.5, 0.03, 0.0, 0.05, (0, 0), 0, 0, 0, 0, (0.4, 0.5), 1, (95, 95), 0, 0.0),
+    "easy": TierParams(1.5, 0.08, 0.0, 0.15, (0.1, 0.35), 0, 0, 0, 0.2, (0.4, 0.7), 2, (90, 90), 0.3, 0.1),
+    "medium": TierParams(3, 0.15, 0.0, 0.25, (0.2, 0.6), 1, 0.6, 0, 0.4, (0.5, 1.2), 3, (65, 90), 0.3, 0.2),
+    "hard": TierParams(5, 0.25, 0.04, 0.35, (0.3, 0.8), 1, 1.0, 0.6, 0.5, (0.6, 1.6), 5, (45, 80), 0.3, 0.3),
+    "video": TierParams(4, 0.2, 0.04, 0.3, (0.2, 0.7), 1, 0.8, 0.4, 0.4, (0.5, 1.0), 3, (24, 34), 0.3, 0.2),
 }
 """Per tier: attitude (max angle between the canopy's axis and the line from the camera,
 degrees: the up-look camera hangs on the riser below the lines' confluence, and an attitude ``t``
 moves the confluence's image off the vent by about 1.5 d sin t rim radii at a distance of d rim
 radii; NASA's frame shows them together, so ``t`` stays within a few degrees; the perspective
 comes from pointing: an off-centre canopy is seen obliquely), off-centre (max, fraction of the frame), rim beyond the frame edge
-(max, rim radii), lighting amplitude, suspension-line opacity range, probabilities of line bundles,
+(max, rim radii), lighting amplitude (log brightness; NASA's frame: 0.35), suspension-line opacity range, probabilities of line bundles,
 bridle, struts and glare, defocus sigma range (px), noise sigma, JPEG quality range (video: H.264 CRF),
 mirror probability, gore twist (max, gores from vent to rim)."""
 
@@ -283,8 +283,9 @@ def render_layouts(
     col[band_r] = band_red
     sun = rng.uniform(0, 2 * np.pi)
     amp = p.lighting * rng.uniform(0.5, 1.0)
-    light = 1 + amp * np.cos(theta - sun) + 0.4 * amp * np.cos(2 * (theta - rng.uniform(0, np.pi)))
-    pleat = np.tanh((frac - 0.5) * 6) * np.sin(theta - sun) * (0.1 + 1.5 * amp / 2)
+    # lighting around the canopy: at most LIGHTING_RANGE (amplitude 0.35 in log brightness)
+    light = np.exp(amp * np.cos(theta - sun) + 0.4 * amp * np.cos(2 * (theta - rng.uniform(0, np.pi))))
+    pleat = np.tanh((frac - 0.5) * 6) * np.sin(theta - sun) * (0.1 + 0.5 * amp)
     seam = 1 - 0.35 * np.exp(-((np.minimum(frac, 1 - frac) / 0.07) ** 2))
     panel = 1 - 0.3 * ((np.abs(u - b1) < 0.004) | (np.abs(u - b2) < 0.004))
     radial = 1 - 0.15 * (u - 0.5) ** 2

@@ -184,7 +184,7 @@ def locate_canopy(bgr: NDArray[np.uint8]) -> Detection:
         outside_frac = float(np.mean(rim.normalised_radius(red_pts) > RED_OUTSIDE_RIM))
         if outside_frac > RED_OUTSIDE_SHARE:  # red fabric outside the outline: white gores were lost to the sky
             hull_rim = _hull_ellipse(blob, red8)
-            if hull_rim is not None:
+            if hull_rim is not None and _plausible_growth(rim, hull_rim):
                 rim = hull_rim
     frame = affine_frame(rim)
     outer = _band_outside(fg, frame)
@@ -204,6 +204,20 @@ def locate_canopy(bgr: NDArray[np.uint8]) -> Detection:
             break
         frame = pf
     return Detection(frame, fg, sky_dist, small, scale)
+
+
+HULL_MAX_GROWTH = 1.4
+"""Largest ratio of the hull's rim to the outline's (mean radii): beyond it the hull followed
+something else to the image's edge (a bridle, a strut) rather than the lost white gores."""
+
+
+def _plausible_growth(rim: Ellipse, hull_rim: Ellipse) -> bool:
+    """The hull's rim may be larger than the outline's, but not by more than
+    :data:`HULL_MAX_GROWTH`, and it must be centred inside the outline's inner half."""
+    centre = np.asarray(hull_rim.centre, dtype=np.float64)[None]
+    return bool(
+        hull_rim.mean_radius <= HULL_MAX_GROWTH * rim.mean_radius and rim.normalised_radius(centre)[0] < 0.5
+    )
 
 
 def _hull_ellipse(blob: NDArray, red: NDArray) -> Ellipse | None:
