@@ -32,8 +32,9 @@ SEARCH_RADIUS = 0.3
 (the real frame's outline, disk on one side and band on the other, is 0.16 off)."""
 SEARCH_STEPS = (0.04, 0.012, 0.004)
 """Grid steps (outline radii) of the coarse-to-fine centre search; each level searches ± two
-steps of the previous one about its best point. The first level is scored on the outer circles
-only (a centre error e smears the gore phase by a whole gore at radius e / 0.08)."""
+steps of the previous one about its best point. All levels but the last are scored on the outer
+circles only (a centre error e smears the gore phase by a whole gore at radius e / 0.08; the
+inner circles give the last level its precision)."""
 SEARCH_RADII = (0.3, 0.42, 0.54, 0.66, 0.78, 0.9)
 """Radii (outline radii) of the circles on which the gore harmonic is measured."""
 SEARCH_ANGLES = 640
@@ -121,11 +122,12 @@ def seam_centre(
     r0 = frame.rim.mean_radius
     best_c = np.asarray(frame.centre_px, dtype=float)
     outer = SEARCH_RADII[len(SEARCH_RADII) // 2 :]
-    best_s = float(_harmonic_scores(feat, frame, best_c[None], rel, outer)[0])
+    best_s = 0.0
     for level, step in enumerate(steps):
-        radii = outer if level == 0 and len(steps) == len(SEARCH_STEPS) else SEARCH_RADII
-        if level == 1:
-            best_s = float(_harmonic_scores(feat, frame, best_c[None], rel)[0])
+        # the outer circles until the last level (the inner ones, most sensitive to the centre,
+        # give the final precision)
+        radii = outer if level < len(steps) - 1 else SEARCH_RADII
+        best_s = float(_harmonic_scores(feat, frame, best_c[None], rel, radii)[0])
         offs = np.arange(-span, span + 1e-9, step)
         dx, dy = (g.ravel() for g in np.meshgrid(offs, offs, indexing="ij"))
         inside = np.hypot(dx, dy) <= span + 1e-9
