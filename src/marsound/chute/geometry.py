@@ -102,7 +102,7 @@ class CanopyFrame:
         return _apply(self.G, u)
 
     def to_canonical(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
-        return _apply(np.linalg.inv(self.G), x)
+        return _apply(np.asarray(np.linalg.inv(self.G), dtype=np.float64), x)
 
     @property
     def centre_px(self) -> tuple[float, float]:
