@@ -186,12 +186,13 @@ def _smooth_field(rng: np.random.Generator, shape: tuple[int, int], cells: int =
 
 
 def render_layouts(
-    layouts: NDArray[np.uint8], rng: np.random.Generator, tier: str
+    layouts: NDArray[np.uint8], rng: np.random.Generator, tier: str, labels: dict | None = None
 ) -> tuple[NDArray[np.uint8], bool, NDArray[np.float64]]:
     """Render the (4, 80) absolute gore layouts (gore 0 of the encoder, clockwise from below).
 
     Returns the frame (BGR uint8, before JPEG or video coding), whether it is mirrored, and the
-    (4, 80) visible share of every gore.
+    (4, 80) visible share of every gore. If ``labels`` is a dict, it receives per pixel of the
+    frame the ring position (``"ring"``: 0-3, -1 off the fabric) and the gore (``"gore"``).
     """
     p = PARAMS[tier]
     w, h = FRAME_SIZE
@@ -378,6 +379,9 @@ def render_layouts(
     mirrored = bool(rng.random() < p.mirror)
     if mirrored:
         bgr = np.ascontiguousarray(bgr[:, ::-1])
+    if labels is not None:
+        labels["ring"] = ring[:, ::-1] if mirrored else ring
+        labels["gore"] = gore[:, ::-1] if mirrored else gore
     return bgr, mirrored, visible
 
 
