@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-import chute_scenes  # noqa: E402
+import chute_scenes
 
 TUNED_SEEDS = (1, 2)
 """Seeds the decoder was tuned on. Seeds 7 and 11 were never used for tuning: report on them."""
@@ -200,9 +200,7 @@ def _stats(rows: list[dict], name: str) -> str:
 def report(rows: list[dict], names: list[str], tiers: list[str], seeds: list[int]) -> None:
     tuned_s = ",".join(str(s) for s in seeds if s in TUNED_SEEDS) or "-"
     untuned_s = ",".join(str(s) for s in seeds if s not in TUNED_SEEDS) or "-"
-    print(
-        f"\nexact messages per tier: seeds {tuned_s} (used for tuning) | seeds {untuned_s} (never used for tuning)"
-    )
+    print(f"\nexact messages per tier: seeds {tuned_s} (used for tuning) | seeds {untuned_s} (never used for tuning)")
     print("per decoder: all frames, frames with no data gore hidden, wrong messages with confidence > 0.5")
     head = " | ".join(f"{nm[:20]:>20s}" for nm in names)
     print(f"{'tier':8s} {'n':>4s} {'hidden':>6s} | {head} || {'n':>4s} {'hidden':>6s} | {head}")

@@ -96,10 +96,11 @@ PARAMS = {
 degrees: the up-look camera hangs on the riser below the lines' confluence, and an attitude ``t``
 moves the confluence's image off the vent by about 1.5 d sin t rim radii at a distance of d rim
 radii; NASA's frame shows them together, so ``t`` stays within a few degrees; the perspective
-comes from pointing: an off-centre canopy is seen obliquely), off-centre (max, fraction of the frame), rim beyond the frame edge
-(max, rim radii), lighting amplitude (log brightness; NASA's frame: 0.35), suspension-line opacity range, probabilities of line bundles,
-bridle, struts and glare, defocus sigma range (px), noise sigma, JPEG quality range (video: H.264 CRF),
-mirror probability, gore twist (max, gores from vent to rim)."""
+comes from pointing: an off-centre canopy is seen obliquely), off-centre (max, fraction of the
+frame), rim beyond the frame edge (max, rim radii), lighting amplitude (log brightness; NASA's
+frame: 0.35), suspension-line opacity range, probabilities of line bundles, bridle, struts and
+glare, defocus sigma range (px), noise sigma, JPEG quality range (video: H.264 CRF), mirror
+probability, gore twist (max, gores from vent to rim)."""
 
 
 @dataclass
@@ -303,9 +304,10 @@ def render_layouts(
     ang = rng.uniform(0, 2 * np.pi)
     grad = ((xx - w / 2) * np.cos(ang) + (yy - h / 2) * np.sin(ang)) / (0.5 * np.hypot(w, h))
     grad = np.clip(0.5 + 0.5 * grad, 0, 1) ** rng.uniform(1.0, 2.5)
-    sky = np.array(SKY_DARK_RGB)[None, None] * (1 - grad[..., None]) + np.array(SKY_LIGHT_RGB)[None, None] * grad[
-        ..., None
-    ]
+    sky = (
+        np.array(SKY_DARK_RGB)[None, None] * (1 - grad[..., None])
+        + np.array(SKY_LIGHT_RGB)[None, None] * grad[..., None]
+    )
     img = np.where(fabric[..., None], col, sky.astype(np.float32))
     gap = (u >= disk_out) & (u < g1)
     img[gap] = np.array(GAP_RGB) * rng.uniform(0.8, 1.1)
@@ -346,7 +348,9 @@ def render_layouts(
         far = c_img + 2.0 * max(w, h) * np.array([np.cos(ang_b), np.sin(ang_b)])
         w0, w1 = radius_px * rng.uniform(0.025, 0.045), radius_px * rng.uniform(0.08, 0.16)
         normal = np.array([-np.sin(ang_b), np.cos(ang_b)])
-        poly = np.array([c_img + w0 / 2 * normal, far + w1 / 2 * normal, far - w1 / 2 * normal, c_img - w0 / 2 * normal])
+        poly = np.array(
+            [c_img + w0 / 2 * normal, far + w1 / 2 * normal, far - w1 / 2 * normal, c_img - w0 / 2 * normal]
+        )
         alpha_s = np.zeros((h, w), np.uint8)
         cv2.fillPoly(alpha_s, [np.round(poly).astype(np.int32)], 255, cv2.LINE_AA)
         tex = np.array(BRIDLE_RGB) * rng.uniform(0.7, 1.3) * (1 + 0.15 * _smooth_field(rng, (h, w), 30)[..., None])
@@ -358,11 +362,15 @@ def render_layouts(
         for _ in range(int(rng.integers(1, 3))):
             t0 = rng.uniform(0.1, 0.9)
             start = [np.array([t0 * w, 0]), np.array([w, t0 * h]), np.array([t0 * w, h]), np.array([0, t0 * h])][side]
-            target = cam.project(np.zeros((1, 3)))[0] + radius_px * rng.uniform(0.75, 1.3) * _unit(rng.uniform(0, 2 * np.pi))
+            target = cam.project(np.zeros((1, 3)))[0] + radius_px * rng.uniform(0.75, 1.3) * _unit(
+                rng.uniform(0, 2 * np.pi)
+            )
             width = radius_px * rng.uniform(0.1, 0.25)
             dirv = _unit_vec(target - start)
             nrm = np.array([-dirv[1], dirv[0]])
-            poly = np.array([start + nrm * width / 2, target + nrm * width / 2, target - nrm * width / 2, start - nrm * width / 2])
+            poly = np.array(
+                [start + nrm * width / 2, target + nrm * width / 2, target - nrm * width / 2, start - nrm * width / 2]
+            )
             cv2.fillPoly(alpha_t, [np.round(poly).astype(np.int32)], 255, cv2.LINE_AA)
         tex = np.array(BRIDLE_RGB) * np.clip(0.6 + 0.5 * _smooth_field(rng, (h, w), 5), 0.15, 1.6)[..., None]
         img = _blend(img, alpha_t, tex)
@@ -386,7 +394,7 @@ def render_layouts(
 
 
 def _pt(v: NDArray[np.float64]) -> tuple[int, int]:
-    return int(round(float(np.clip(v[0], -1e5, 1e5)))), int(round(float(np.clip(v[1], -1e5, 1e5))))
+    return round(float(np.clip(v[0], -1e5, 1e5))), round(float(np.clip(v[1], -1e5, 1e5)))
 
 
 def _unit(a: float) -> NDArray[np.float64]:
