@@ -63,6 +63,9 @@ class FrameMeasures:
     response: NDArray[np.float64]
     luma_mean: NDArray[np.float64]
     luma_std: NDArray[np.float64]
+    #: True where the previous frame of the video was not measured (a coarse-to-fine scan's gaps);
+    #: ``content`` and the shifts are 0 there. None: every frame was measured.
+    run_start: NDArray[np.bool_] | None = None
 
     @property
     def frame_s(self) -> float:
@@ -148,38 +151,20 @@ def measure_frames(
         Not a video (see :func:`probe_video`), undecodable, or fewer than two frames.
     """
     import av
-    import cv2
 
     path = Path(path)
     rows: list[tuple[float, ...]] = []
     with _open(path) as container:
         info = _info(path, container)
         stream = container.streams.video[0]
-        stream.thread_type = "AUTO"
-        stream.codec_context.options = {"skip_loop_filter": "all", "flags2": "+fast"}
-        height = max(8, round(width * info.height / max(info.width, 1) / 2) * 2)
-        window = cv2.createHanningWindow((width, height), cv2.CV_32F)
-        prev_hsv: NDArray[np.uint8] | None = None
-        prev_grey: NDArray[np.float32] | None = None
+        fast_decoder(stream)
+        height = detect_height(info, width)
+        meter = FrameMeter(width, height)
         try:
             for i, frame in enumerate(container.decode(stream)):
                 if frame.time is None:
                     continue
-                small = frame.reformat(width=width, height=height, format="bgr24", interpolation="AREA").to_ndarray()
-                hsv, red, white = _masks(small)
-                v = hsv[..., 2].astype(np.float32)
-                luma = _luma(v)
-                # band-pass (difference of Gaussians): keeps the ground's texture, drops smooth dust and haze
-                grey = cv2.GaussianBlur(v, (0, 0), 1.0) - cv2.GaussianBlur(v, (0, 0), 4.0)
-                if prev_hsv is None or prev_grey is None:
-                    content, dx, dy, resp = 0.0, 0.0, 0.0, 0.0
-                else:
-                    content = float(cv2.absdiff(hsv, prev_hsv).mean())
-                    # phaseCorrelate may window its inputs in place: give it copies
-                    (dx, dy), resp = cv2.phaseCorrelate(prev_grey.copy(), grey.copy(), window)
-                shift = float(np.hypot(dx, dy))
-                rows.append((float(frame.time), red, white, content, shift, dx, dy, float(resp), *luma))
-                prev_hsv, prev_grey = hsv, grey
+                rows.append(meter.measure(frame))
                 if progress is not None and i % 16 == 0:
                     progress(float(frame.time), info.duration_s)
         except av.error.FFmpegError as exc:
@@ -187,14 +172,89 @@ def measure_frames(
                 raise FileFormatError(f"{path}: cannot decode the video frames ({exc})") from None
     if len(rows) < 2:
         raise FileFormatError(f"{path}: {len(rows)} decodable frame(s); a still image is not a video")
+    meas = measures_from_rows(info, rows, [float(r[0]) for r in rows])
+    if progress is not None:
+        progress(meas.info.duration_s, meas.info.duration_s)
+    return meas
+
+
+def measures_from_rows(
+    info: VideoInfo,
+    rows: list[tuple[float, ...]],
+    all_times_s: list[float],
+    run_start: list[bool] | None = None,
+) -> FrameMeasures:
+    """:class:`FrameMeasures` from :meth:`FrameMeter.measure` rows, sorted by time.
+
+    ``all_times_s`` are the times of every frame of the video (measured or not): they set the
+    frame count and the duration. ``run_start`` flags the rows whose previous frame was not
+    measured (default: none but the first).
+    """
     arr = np.asarray(rows, dtype=np.float64)
     order = np.argsort(arr[:, 0], kind="stable")
     arr = arr[order]
-    duration = max(info.duration_s, float(arr[-1, 0] - arr[0, 0]) + 1.0 / info.fps)
-    info = VideoInfo(info.path, duration, info.fps, len(arr), info.width, info.height, info.codec, info.has_audio)
-    if progress is not None:
-        progress(duration, duration)
-    return FrameMeasures(info, *(arr[:, k].copy() for k in range(arr.shape[1])))
+    starts = np.zeros(len(arr), dtype=bool) if run_start is None else np.asarray(run_start, dtype=bool)[order]
+    starts[0] = True
+    first, last = min(all_times_s), max(all_times_s)
+    duration = max(info.duration_s, last - first + 1.0 / info.fps)
+    info = VideoInfo(info.path, duration, info.fps, len(all_times_s), info.width, info.height, info.codec,
+                     info.has_audio)
+    return FrameMeasures(info, *(arr[:, k].copy() for k in range(arr.shape[1])), run_start=starts)
+
+
+def detect_height(info: VideoInfo, width: int) -> int:
+    """Height in pixels of the detection frames ``width`` wide (even, at least 8)."""
+    return max(8, round(width * info.height / max(info.width, 1) / 2) * 2)
+
+
+def fast_decoder(stream) -> None:
+    """Frame and slice threads; no in-loop deblocking filter (harmless at the detection size)."""
+    stream.thread_type = "AUTO"
+    stream.codec_context.options = {"skip_loop_filter": "all", "flags2": "+fast"}
+
+
+class FrameMeter:
+    """The per-frame measures of one run of consecutive frames (keeps the previous frame)."""
+
+    def __init__(self, width: int, height: int) -> None:
+        import cv2
+
+        self.width, self.height = width, height
+        self.window = cv2.createHanningWindow((width, height), cv2.CV_32F)
+        self.prev_hsv: NDArray[np.uint8] | None = None
+        self.prev_grey: NDArray[np.float32] | None = None
+
+    def reset(self) -> None:
+        """Forget the previous frame (the next one starts a new run)."""
+        self.prev_hsv = self.prev_grey = None
+
+    def small(self, frame) -> NDArray[np.uint8]:
+        """``frame`` scaled by libswscale to the detection size, BGR."""
+        return frame.reformat(width=self.width, height=self.height, format="bgr24", interpolation="AREA").to_ndarray()
+
+    def measure(self, frame) -> tuple[float, ...]:
+        """(time, red, white, content, shift, dx, dy, response, luma mean, luma std) of ``frame``."""
+        import cv2
+
+        hsv, red, white = _masks(self.small(frame))
+        v = hsv[..., 2].astype(np.float32)
+        luma = _luma(v)
+        grey = band_passed(v)
+        if self.prev_hsv is None or self.prev_grey is None:
+            content, dx, dy, resp = 0.0, 0.0, 0.0, 0.0
+        else:
+            content = float(cv2.absdiff(hsv, self.prev_hsv).mean())
+            # phaseCorrelate may window its inputs in place: give it copies
+            (dx, dy), resp = cv2.phaseCorrelate(self.prev_grey.copy(), grey.copy(), self.window)
+        self.prev_hsv, self.prev_grey = hsv, grey
+        return (float(frame.time), red, white, content, float(np.hypot(dx, dy)), dx, dy, float(resp), *luma)
+
+
+def band_passed(v: NDArray[np.float32]) -> NDArray[np.float32]:
+    """Difference of Gaussians of the value channel: keeps the ground's texture, drops smooth dust and haze."""
+    import cv2
+
+    return np.asarray(cv2.GaussianBlur(v, (0, 0), 1.0) - cv2.GaussianBlur(v, (0, 0), 4.0), dtype=np.float32)
 
 
 def _luma(grey: NDArray[np.float32]) -> tuple[float, float]:
