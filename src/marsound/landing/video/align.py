@@ -16,7 +16,8 @@ from pathlib import Path
 from marsound.errors import InvalidParameterError, UnknownNameError
 from marsound.landing.model import Event
 from marsound.landing.video.detect import LINE_STRETCH_LAG_S, Cut, Detection, detect_cuts, detect_events
-from marsound.landing.video.frames import FrameMeasures, VideoInfo, measure_frames
+from marsound.landing.video.frames import FrameMeasures, VideoInfo
+from marsound.landing.video.scan import scan_frames
 from marsound.landing.video.timemap import Anchor, TimeMap, fit_time_map, with_event_video_time
 
 #: The events the video detectors can see.
@@ -189,7 +190,8 @@ def align_video(
     detect
         Also use the detectors' anchors.
     measures
-        Per-frame measures already taken (default: measured here).
+        Per-frame measures already taken (default: :func:`~.scan.scan_frames`, coarse to fine;
+        :func:`~.frames.measure_frames` measures every frame).
     progress
         ``progress(video_time_s, duration_s)`` during the decode.
 
@@ -207,7 +209,7 @@ def align_video(
     given_pairs = list(anchors.items()) if isinstance(anchors, Mapping) else list(anchors)
     ev = tuple(events) if events is not None else mission_events(mission)
     _given_anchors(given_pairs, ev, math.inf)  # names checked before the decode
-    meas = measures if measures is not None else measure_frames(path, progress=progress)
+    meas = measures if measures is not None else scan_frames(path, progress=progress)
     given = _given_anchors(given_pairs, ev, meas.info.duration_s)
     cuts = detect_cuts(meas)
     detections = detect_events(meas, cuts) if detect else ()

@@ -101,8 +101,11 @@ def body_area(meas: FrameMeasures) -> NDArray[np.float64]:
 
 
 def _shots(meas: FrameMeasures, cuts: tuple[Cut, ...]) -> list[slice]:
-    idx = [0, *(int(np.searchsorted(meas.time_s, k.video_time_s)) for k in cuts), len(meas.time_s)]
-    return [slice(a, b) for a, b in itertools.pairwise(idx) if b - a >= 2]
+    """Runs of consecutive measured frames within one shot (split at cuts and at unmeasured gaps)."""
+    idx = {0, *(int(np.searchsorted(meas.time_s, k.video_time_s)) for k in cuts), len(meas.time_s)}
+    if meas.run_start is not None:
+        idx.update(int(i) for i in np.flatnonzero(meas.run_start))
+    return [slice(a, b) for a, b in itertools.pairwise(sorted(idx)) if b - a >= 2]
 
 
 def _appearance(t: NDArray[np.float64], area: NDArray[np.float64], frame_s: float) -> tuple[float, float] | None:
