@@ -248,6 +248,7 @@ def render_descent_video(
     crf: int = 28,
     distractor_mission_s: float | None = None,
     audio: bool = False,
+    keyint: int | None = None,
     seed: int = 0,
 ) -> SyntheticVideo:
     """Render a landing video of ``shots`` (mission time runs ``rate`` × video time) to ``path``.
@@ -273,6 +274,8 @@ def render_descent_video(
         If given, a red/white panel slides into the down-look view at this mission time, for 4 s.
     audio
         Add an "original" audio track (a 440 Hz tone, AAC) as the public videos' narration.
+    keyint
+        Frames from one keyframe to the next (the GOP; 1: all-intra); default libx264's (250).
     seed
         Seed of the textures, canopy pattern and noise.
     """
@@ -280,6 +283,8 @@ def render_descent_video(
 
     if not shots:
         raise InvalidParameterError("shots must not be empty")
+    if keyint is not None and keyint < 1:
+        raise InvalidParameterError(f"keyint must be at least 1, got {keyint}")
     if not (rate > 0 and fps > 0 and width >= 16 and height >= 16):
         raise InvalidParameterError(f"bad rate/fps/size: rate={rate}, fps={fps}, {width}x{height}")
     ev = dict(PERSEVERANCE_EVENTS_S if events is None else events)
@@ -300,6 +305,8 @@ def render_descent_video(
         vs = out.add_stream("libx264", rate=fps_q)
         vs.width, vs.height, vs.pix_fmt = width, height, "yuv420p"
         vs.options = {"crf": str(crf), "preset": "ultrafast"}
+        if keyint is not None:
+            vs.options = {**vs.options, "g": str(keyint), "keyint_min": str(keyint)}
         astream = out.add_stream("aac", rate=48000) if audio else None
         for i in range(n_frames):
             v = i / fps
