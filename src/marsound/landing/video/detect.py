@@ -90,14 +90,26 @@ def detect_cuts(meas: FrameMeasures) -> tuple[Cut, ...]:
 
 def canopy_area(meas: FrameMeasures) -> NDArray[np.float64]:
     """Per-frame area of a red/white canopy (red and white each ≥ 15 % of the red+white area)."""
-    total = meas.red_frac + meas.white_frac
-    both = (meas.red_frac >= 0.15 * total) & (meas.white_frac >= 0.15 * total) & (meas.red_frac >= 0.001)
-    return np.where(both, total, 0.0)
+    return canopy_fraction(meas.red_frac, meas.white_frac)
 
 
 def body_area(meas: FrameMeasures) -> NDArray[np.float64]:
     """Per-frame area of a white-grey body without red (a heat shield seen from above)."""
-    return np.where(meas.red_frac < 0.05 * meas.white_frac + 0.0005, meas.white_frac, 0.0)
+    return body_fraction(meas.red_frac, meas.white_frac)
+
+
+def canopy_fraction(red_frac, white_frac) -> NDArray[np.float64]:
+    """:func:`canopy_area` from the red and white fractions (arrays or numbers)."""
+    red, white = np.asarray(red_frac, dtype=np.float64), np.asarray(white_frac, dtype=np.float64)
+    total = red + white
+    both = (red >= 0.15 * total) & (white >= 0.15 * total) & (red >= 0.001)
+    return np.where(both, total, 0.0)
+
+
+def body_fraction(red_frac, white_frac) -> NDArray[np.float64]:
+    """:func:`body_area` from the red and white fractions (arrays or numbers)."""
+    red, white = np.asarray(red_frac, dtype=np.float64), np.asarray(white_frac, dtype=np.float64)
+    return np.where(red < 0.05 * white + 0.0005, white, 0.0)
 
 
 def _shots(meas: FrameMeasures, cuts: tuple[Cut, ...]) -> list[slice]:

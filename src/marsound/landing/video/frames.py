@@ -18,6 +18,7 @@ scaled by libswscale to :data:`DETECT_WIDTH` pixels wide straight into BGR. Per 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,7 +74,8 @@ class FrameMeasures:
         return 1.0 / self.info.fps
 
 
-def _open(path: Path):
+def open_video(path: Path):
+    """Open ``path`` with PyAV after checking it is a readable video file (else :class:`FileFormatError`)."""
     import av
 
     if not path.exists():
@@ -104,11 +106,12 @@ def probe_video(path: str | Path) -> VideoInfo:
         Missing, empty, unreadable, a still image or no video stream.
     """
     path = Path(path)
-    with _open(path) as container:
-        return _info(path, container)
+    with open_video(path) as container:
+        return video_info(path, container)
 
 
-def _info(path: Path, container) -> VideoInfo:
+def video_info(path: Path, container) -> VideoInfo:
+    """Describe the first video stream of an open ``container``."""
     stream = container.streams.video[0]
     rate = stream.average_rate or stream.guessed_rate or stream.base_rate
     fps = float(rate) if rate else 0.0
@@ -154,8 +157,8 @@ def measure_frames(
 
     path = Path(path)
     rows: list[tuple[float, ...]] = []
-    with _open(path) as container:
-        info = _info(path, container)
+    with open_video(path) as container:
+        info = video_info(path, container)
         stream = container.streams.video[0]
         fast_decoder(stream)
         height = detect_height(info, width)
@@ -199,7 +202,8 @@ def measures_from_rows(
     duration = max(info.duration_s, last - first + 1.0 / info.fps)
     info = VideoInfo(info.path, duration, info.fps, len(all_times_s), info.width, info.height, info.codec,
                      info.has_audio)
-    return FrameMeasures(info, *(arr[:, k].copy() for k in range(arr.shape[1])), run_start=starts)
+    meas = FrameMeasures(info, *(arr[:, k].copy() for k in range(arr.shape[1])))
+    return dataclasses.replace(meas, run_start=starts)
 
 
 def detect_height(info: VideoInfo, width: int) -> int:
@@ -232,11 +236,15 @@ class FrameMeter:
         """``frame`` scaled by libswscale to the detection size, BGR."""
         return frame.reformat(width=self.width, height=self.height, format="bgr24", interpolation="AREA").to_ndarray()
 
+    def colours(self, frame) -> tuple[NDArray[np.uint8], float, float]:
+        """(HSV image, red fraction, white fraction) of ``frame`` at the detection size."""
+        return _masks(self.small(frame))
+
     def measure(self, frame) -> tuple[float, ...]:
         """(time, red, white, content, shift, dx, dy, response, luma mean, luma std) of ``frame``."""
         import cv2
 
-        hsv, red, white = _masks(self.small(frame))
+        hsv, red, white = self.colours(frame)
         v = hsv[..., 2].astype(np.float32)
         luma = _luma(v)
         grey = band_passed(v)

@@ -33,17 +33,18 @@ import numpy as np
 from numpy.typing import NDArray
 
 from marsound.errors import FileFormatError
+from marsound.landing.video.detect import body_fraction, canopy_fraction
 from marsound.landing.video.frames import (
     DETECT_WIDTH,
     FrameMeasures,
     FrameMeter,
-    _info,
-    _open,
     band_passed,
     detect_height,
     fast_decoder,
     measure_frames,
     measures_from_rows,
+    open_video,
+    video_info,
 )
 
 #: Smallest spacing of the coarse samples (keyframes), s.
@@ -80,16 +81,12 @@ class Sample:
 def _sample(meter: FrameMeter, frame) -> Sample:
     import cv2
 
-    from marsound.landing.video.frames import _masks
-
-    hsv, red, white = _masks(meter.small(frame))
-    total = red + white
-    canopy = total if (red >= 0.15 * total and white >= 0.15 * total and red >= 0.001) else 0.0
-    body = white if red < 0.05 * white + 0.0005 else 0.0
+    hsv, red, white = meter.colours(frame)
+    canopy, body = float(canopy_fraction(red, white)), float(body_fraction(red, white))
     hist = cv2.calcHist([hsv], [0, 1, 2], None, [12, 8, 8], [0, 180, 0, 256, 0, 256])
     cv2.normalize(hist, hist)
     v = hsv[..., 2].astype(np.float32)
-    return Sample(float(frame.time), canopy, body, float(v.mean()), hist, band_passed(v))
+    return Sample(float(frame.time), canopy, body, float(v.mean()), np.asarray(hist, np.float32), band_passed(v))
 
 
 def _changed(a: float, b: float, seen: float) -> bool:
@@ -172,8 +169,8 @@ def scan_frames(
     import av
 
     path = Path(path)
-    with _open(path) as container:
-        info = _info(path, container)
+    with open_video(path) as container:
+        info = video_info(path, container)
         stream = container.streams.video[0]
         tb = float(stream.time_base) if stream.time_base else 0.0
         all_pts, keys = _packet_index(container, stream)
@@ -221,7 +218,7 @@ def _fine(path: Path, windows, all_pts: list[int], meter: FrameMeter, duration_s
     rows: list[tuple[float, ...]] = []
     starts: list[bool] = []
     measured: set[int] = set()
-    with _open(path) as container:
+    with open_video(path) as container:
         stream = container.streams.video[0]
         fast_decoder(stream)
         w = 0
