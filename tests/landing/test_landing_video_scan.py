@@ -102,3 +102,18 @@ def test_progress_reaches_the_end(short_gop):
     scan_frames(short_gop.path, progress=lambda t, d: seen.append((t, d)))
     assert seen and seen[-1][0] == pytest.approx(seen[-1][1])
     assert all(t <= d + 1e-9 for t, d in seen)
+
+
+def test_four_shots_with_a_2s_gop(tmp_path, timeline):
+    """Mortar to touchdown in four shots, 2 s GOP: every event and cut, on part of the frames."""
+    from marsound.landing.video.synthetic import CONTINUOUS_SHOTS
+
+    truth = render_descent_video(tmp_path / "four.mp4", shots=CONTINUOUS_SHOTS, rate=4.0, fps=10, keyint=20,
+                                 seed=19)
+    meas = scan_frames(truth.path)
+    assert len(meas.time_s) < 0.8 * meas.info.frames
+    _assert_seen(detect_events(meas), truth, list(truth.events_s))
+    assert [c.video_time_s for c in detect_cuts(meas)] == pytest.approx(list(truth.cuts_s), abs=0.101)
+    a = align_video(truth.path, mission="perseverance", events=timeline)
+    assert a.rate == pytest.approx(4.0, rel=0.01)
+    assert {x.name for x in a.anchors} == set(truth.events_s)

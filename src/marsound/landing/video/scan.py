@@ -11,14 +11,17 @@ over the packets (demuxing without decoding is cheap):
    happened — the canopy or a white-grey body appeared, vanished or changed size by 2×, the
    picture changed (a colour-histogram distance or a brightness jump: a cut), the ground
    stopped moving — each window decoded from its keyframe up to :data:`POST_S` past the
-   interval, plus always the tail after the last keyframe (nothing is known of it).
+   interval, plus always the tail after the last keyframe (nothing is known of it). A window
+   of a short interval (≤ :data:`EARLY_END_MAX_S`) ends :data:`POST_S` after the first frame
+   that looks like the interval's last sample: the change it brackets has happened.
 
 The result is a :class:`~.frames.FrameMeasures` of the frames decoded, with ``run_start``
 marking where a window begins; the detectors of :mod:`.detect` treat each window as its own
 run. An event between two keyframes is thus found on the frames around it, at full frame rate.
 What a coarse pass can miss: something that happens and is undone between two samples (a cut
-away and back within one GOP, a canopy that appears and vanishes), and an event in the first
-two frames of a window whose keyframe is far (> :data:`PRE_MAX_S`) from the one before.
+away and back within one GOP, a canopy that appears and vanishes), a second change within one
+short interval after a first that already looks like its end, and an event in the first two
+frames of a window whose keyframe is far (> :data:`PRE_MAX_S`) from the one before.
 A long GOP (keyframes many seconds apart) still works, it just saves less.
 """
 
@@ -38,6 +41,7 @@ from marsound.landing.video.frames import (
     DETECT_WIDTH,
     FrameMeasures,
     FrameMeter,
+    VideoInfo,
     band_passed,
     detect_height,
     fast_decoder,
@@ -55,6 +59,9 @@ PRE_S = 0.5
 PRE_MAX_S = 1.0
 #: A fine window runs this long past its interval (the detectors look ahead ~1 s), s.
 POST_S = 1.2
+#: A fine window whose interval is at most this long ends :data:`POST_S` after the first frame
+#: that looks like the interval's last sample (the change has happened), s.
+EARLY_END_MAX_S = 2.5
 #: Histogram (Bhattacharyya) distance between two samples that counts as a change of picture.
 HIST_CHANGE = 0.25
 #: Mean brightness change between two samples (0-255) that counts as a change of picture.
@@ -79,14 +86,18 @@ class Sample:
 
 
 def _sample(meter: FrameMeter, frame) -> Sample:
+    hsv, red, white = meter.colours(frame)
+    v = hsv[..., 2].astype(np.float32)
+    return _sample_of(float(frame.time), hsv, red, white, float(v.mean()), band_passed(v))
+
+
+def _sample_of(time_s: float, hsv, red: float, white: float, luma: float, grey) -> Sample:
     import cv2
 
-    hsv, red, white = meter.colours(frame)
-    canopy, body = float(canopy_fraction(red, white)), float(body_fraction(red, white))
     hist = cv2.calcHist([hsv], [0, 1, 2], None, [12, 8, 8], [0, 180, 0, 256, 0, 256])
     cv2.normalize(hist, hist)
-    v = hsv[..., 2].astype(np.float32)
-    return Sample(float(frame.time), canopy, body, float(v.mean()), np.asarray(hist, np.float32), band_passed(v))
+    canopy, body = float(canopy_fraction(red, white)), float(body_fraction(red, white))
+    return Sample(time_s, canopy, body, luma, np.asarray(hist, np.float32), grey)
 
 
 def _changed(a: float, b: float, seen: float) -> bool:
@@ -94,58 +105,135 @@ def _changed(a: float, b: float, seen: float) -> bool:
     return hi >= seen and lo < 0.5 * hi
 
 
-def eventful(samples: list[Sample], window) -> list[bool]:
-    """For each interval between consecutive samples: may an event lie in it?"""
+@dataclass(frozen=True)
+class Interval:
+    """What changed between two consecutive coarse samples."""
+
+    changed: bool  # canopy or body appeared, vanished or changed size 2x, or the picture changed
+    cut: bool  # the picture changed (colour histogram or brightness)
+    still: bool  # the ground (texture) did not move
+    end: Sample | None = None  # the later sample, kept when something changed
+
+
+def _differs(a: Sample, b: Sample) -> tuple[bool, bool]:
+    """(changed, cut) from ``a`` to ``b``."""
     import cv2
 
-    n = len(samples) - 1
-    out = [False] * n
-    cut = [False] * n
-    still = [False] * n
-    for i in range(n):
-        a, b = samples[i], samples[i + 1]
-        hist = cv2.compareHist(a.hist, b.hist, cv2.HISTCMP_BHATTACHARYYA)
-        cut[i] = hist >= HIST_CHANGE or abs(a.luma - b.luma) >= LUMA_CHANGE
-        out[i] = cut[i] or _changed(a.canopy, b.canopy, CANOPY_SEEN) or _changed(a.body, b.body, BODY_SEEN)
-        (dx, dy), resp = cv2.phaseCorrelate(a.grey.copy(), b.grey.copy(), window)
-        still[i] = bool(np.hypot(dx, dy) < STILL_SHIFT_PX and resp > 0.2)
-    for i in range(1, n):  # the ground stops: a still interval after a moving one (not after a cut)
-        if still[i] and not still[i - 1] and not cut[i - 1]:
+    hist = cv2.compareHist(a.hist, b.hist, cv2.HISTCMP_BHATTACHARYYA)
+    cut = hist >= HIST_CHANGE or abs(a.luma - b.luma) >= LUMA_CHANGE
+    changed = cut or _changed(a.canopy, b.canopy, CANOPY_SEEN) or _changed(a.body, b.body, BODY_SEEN)
+    return bool(changed), bool(cut)
+
+
+def compare(a: Sample, b: Sample, window) -> Interval:
+    """Compare two coarse samples (``window``: the phase correlation's Hanning window)."""
+    import cv2
+
+    changed, cut = _differs(a, b)
+    (dx, dy), resp = cv2.phaseCorrelate(a.grey.copy(), b.grey.copy(), window)
+    still = bool(np.hypot(dx, dy) < STILL_SHIFT_PX and resp > 0.2)
+    return Interval(changed, cut, still, b if changed else None)
+
+
+def eventful(intervals: list[Interval]) -> list[bool]:
+    """For each interval between consecutive samples: may an event lie in it?
+
+    Those that changed, and where the ground stops (:func:`ground_stops`).
+    """
+    return [iv.changed or stop for iv, stop in zip(intervals, ground_stops(intervals))]
+
+
+def ground_stops(intervals: list[Interval]) -> list[bool]:
+    """A still interval after a moving one (not after a cut): that one and the one before."""
+    out = [False] * len(intervals)
+    for i in range(1, len(intervals)):
+        if intervals[i].still and not intervals[i - 1].still and not intervals[i - 1].cut:
             out[i - 1] = out[i] = True
     return out
 
 
-def _packet_index(container, stream) -> tuple[list[int], list[int]]:
-    """(all packet pts sorted, keyframe pts sorted) from one demux pass."""
-    pts, keys = [], []
-    for packet in container.demux(stream):
-        if packet.pts is None:
-            continue
-        pts.append(int(packet.pts))
-        if packet.is_keyframe:
-            keys.append(int(packet.pts))
-    return sorted(pts), sorted(keys)
+def _coarse(path: Path, meter: FrameMeter, tb: float):
+    """One demux pass: (all pts sorted, keyframe pts sorted, sample pts, intervals), or None.
+
+    Keyframes at least :data:`COARSE_STEP_S` apart are decoded, each on its own; every other
+    packet is only indexed. None if the stream cannot be read so (the caller decodes it all).
+    """
+    import av
+
+    all_pts: list[int] = []
+    keys: list[int] = []
+    sample_pts: list[int] = []
+    intervals: list[Interval] = []
+    wanted: set[int] = set()
+    last: int | None = None
+    prev: Sample | None = None
+    with open_video(path) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "SLICE"  # no frame delay: each sample comes out of its own packet
+        stream.codec_context.options = {"skip_loop_filter": "all", "flags2": "+fast"}
+        try:
+            for packet in container.demux(stream):
+                frames = []
+                if packet.size == 0:  # the end: drain the decoder
+                    frames = packet.decode()
+                elif packet.pts is None:
+                    return None
+                else:
+                    p = int(packet.pts)
+                    all_pts.append(p)
+                    if packet.is_keyframe:
+                        keys.append(p)
+                        if last is None or (p - last) * tb >= COARSE_STEP_S:
+                            last = p
+                            wanted.add(p)
+                            frames = packet.decode()
+                for frame in frames:
+                    if frame.pts is None or int(frame.pts) not in wanted:
+                        continue
+                    sample = _sample(meter, frame)
+                    if prev is not None:
+                        intervals.append(compare(prev, sample, meter.window))
+                    prev = sample
+                    sample_pts.append(int(frame.pts))
+        except av.error.FFmpegError:
+            return None
+    return sorted(all_pts), sorted(keys), sample_pts, intervals
 
 
-def _windows(
-    sample_pts: list[int], flags: list[bool], keys: list[int], last_pts: int, tb: float
-) -> list[tuple[int, int]]:
-    """Merged [start, end] pts ranges to decode: the eventful intervals and the tail."""
-    spans: list[tuple[int, int]] = []
+@dataclass
+class _Span:
+    """A stretch to decode: from keyframe ``start`` to ``end`` (pts), or until ``target`` is matched.
+
+    ``target`` is the coarse sample ending an interval where something changed: once a decoded
+    frame up to ``until`` looks like it (:func:`_differs`), the change has happened and the span
+    ends :data:`POST_S` later.
+    """
+
+    start: int
+    end: int
+    until: int
+    target: Sample | None
+
+
+def _spans(
+    sample_pts: list[int], intervals: list[Interval], keys: list[int], last_pts: int, tb: float
+) -> list[_Span]:
+    """The stretches to decode: the eventful intervals and the tail, in order of start."""
+    stops = ground_stops(intervals)
     post = round(POST_S / tb)
-    for i, flag in enumerate(flags):
-        if flag:
-            spans.append((sample_pts[i], sample_pts[i + 1] + post))
-    spans.append((sample_pts[-1], last_pts))
-    out: list[tuple[int, int]] = []
-    for start, end in spans:
+    out: list[_Span] = []
+    for i, iv in enumerate(intervals):
+        if not (iv.changed or stops[i]):
+            continue
+        start, b = sample_pts[i], sample_pts[i + 1]
         k = bisect.bisect_right(keys, start - round(PRE_S / tb)) - 1
         if k >= 0 and (start - keys[k]) * tb <= PRE_MAX_S:
             start = keys[k]
-        if out and start <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], end))
-        else:
-            out.append((start, end))
+        # a stop is seen only in a run of frames that ends still; a long interval may hold
+        # several changes (A, B, A again, ... B): no early end for either
+        early = not stops[i] and (b - sample_pts[i]) * tb <= EARLY_END_MAX_S
+        out.append(_Span(start, b + post, b, iv.end if early else None))
+    out.append(_Span(sample_pts[-1], last_pts, last_pts, None))
     return out
 
 
@@ -166,43 +254,16 @@ def scan_frames(
     FileFormatError
         Not a video (see :func:`~.frames.probe_video`), undecodable, or fewer than two frames.
     """
-    import av
-
     path = Path(path)
-    with open_video(path) as container:
-        info = video_info(path, container)
-        stream = container.streams.video[0]
-        tb = float(stream.time_base) if stream.time_base else 0.0
-        all_pts, keys = _packet_index(container, stream)
-        if tb <= 0 or len(all_pts) < 2 or not keys:
-            return measure_frames(path, width=width, progress=progress)
-        height = detect_height(info, width)
-        meter = FrameMeter(width, height)
-        # coarse: keyframes at least COARSE_STEP_S apart, each decoded alone
-        chosen: list[int] = []
-        for k in keys:
-            if not chosen or (k - chosen[-1]) * tb >= COARSE_STEP_S:
-                chosen.append(k)
-        wanted = set(chosen)
-        samples: dict[int, Sample] = {}
-        container.seek(0, stream=stream)
-        stream.thread_type = "SLICE"
-        stream.codec_context.options = {"skip_loop_filter": "all", "flags2": "+fast"}
-        try:
-            for packet in container.demux(stream):
-                if packet.pts is not None and int(packet.pts) not in wanted:
-                    continue
-                for frame in packet.decode():
-                    if frame.pts is not None and int(frame.pts) in wanted:
-                        samples[int(frame.pts)] = _sample(meter, frame)
-        except av.error.FFmpegError:
-            samples.clear()
-    if len(samples) < 2:
+    info, stream_tb = _probe(path)
+    meter = FrameMeter(width, detect_height(info, width))
+    coarse = _coarse(path, meter, stream_tb) if stream_tb > 0 else None
+    if coarse is None or len(coarse[0]) < 2 or len(coarse[2]) < 2:
         return measure_frames(path, width=width, progress=progress)
-    sample_pts = sorted(samples)
-    flags = eventful([samples[p] for p in sample_pts], meter.window)
-    windows = _windows(sample_pts, flags, keys, all_pts[-1], tb)
-    rows, starts = _fine(path, windows, all_pts, meter, info.duration_s, progress)
+    all_pts, keys, sample_pts, intervals = coarse
+    tb = stream_tb
+    spans = _spans(sample_pts, intervals, keys, all_pts[-1], tb)
+    rows, starts = _fine(path, spans, all_pts, meter, tb, info.duration_s, progress)
     if len(rows) < 2:
         raise FileFormatError(f"{path}: {len(rows)} decodable frame(s); a still image is not a video")
     meas = measures_from_rows(info, rows, [p * tb for p in all_pts], starts)
@@ -211,24 +272,40 @@ def scan_frames(
     return meas
 
 
-def _fine(path: Path, windows, all_pts: list[int], meter: FrameMeter, duration_s: float, progress):
-    """Decode every frame of ``windows`` and measure it; (rows, run-start flags)."""
+def _probe(path: Path) -> tuple[VideoInfo, float]:
+    """The video's description and its stream's time base, s (0 if none)."""
+    with open_video(path) as container:
+        tb = container.streams.video[0].time_base
+        return video_info(path, container), float(tb) if tb else 0.0
+
+
+def _fine(path: Path, spans: list[_Span], all_pts: list[int], meter: FrameMeter, tb: float, duration_s: float,
+          progress):
+    """Decode every frame of ``spans`` and measure it; (rows, run-start flags)."""
     import av
 
     rows: list[tuple[float, ...]] = []
     starts: list[bool] = []
     measured: set[int] = set()
+    post = round(POST_S / tb)
+    active: list[_Span] = []
+    nxt = 0
     with open_video(path) as container:
         stream = container.streams.video[0]
         fast_decoder(stream)
-        w = 0
         try:
             for packet in container.demux(stream):
-                if packet.pts is not None:
+                if packet.size:
+                    if packet.pts is None:
+                        continue
                     p = int(packet.pts)
-                    while w < len(windows) and p > windows[w][1]:
-                        w += 1
-                    if w >= len(windows) or p < windows[w][0]:
+                    # a span is entered at its keyframe, and only if it is reached
+                    while nxt < len(spans) and spans[nxt].start <= p:
+                        if spans[nxt].end >= p:
+                            active.append(spans[nxt])
+                        nxt += 1
+                    active = [sp for sp in active if sp.end >= p]
+                    if not active:
                         continue
                 for frame in packet.decode():
                     if frame.pts is None or frame.time is None:
@@ -238,12 +315,27 @@ def _fine(path: Path, windows, all_pts: list[int], meter: FrameMeter, duration_s
                     new_run = k == 0 or all_pts[k - 1] not in measured
                     if new_run:
                         meter.reset()
-                    rows.append(meter.measure(frame))
+                    row = meter.measure(frame)
+                    rows.append(row)
                     starts.append(new_run)
                     measured.add(fp)
+                    _match(active, fp, row, meter, post)
                     if progress is not None and len(rows) % 16 == 0:
                         progress(float(frame.time), duration_s)
         except av.error.FFmpegError as exc:
             if len(rows) < 2:
                 raise FileFormatError(f"{path}: cannot decode the video frames ({exc})") from None
     return rows, starts
+
+
+def _match(active: list[_Span], fp: int, row: tuple[float, ...], meter: FrameMeter, post: int) -> None:
+    """End the spans whose change the frame at ``fp`` (just measured: ``row``) shows done."""
+    pending = [sp for sp in active if sp.target is not None and sp.start <= fp <= sp.until]
+    if not pending or meter.prev_hsv is None:
+        return
+    here = _sample_of(row[0], meter.prev_hsv, row[1], row[2], row[8], None)
+    for sp in pending:
+        assert sp.target is not None
+        if not _differs(here, sp.target)[0]:
+            sp.end = min(sp.end, fp + post)
+            sp.target = None
