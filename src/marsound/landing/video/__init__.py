@@ -2,6 +2,8 @@
 and the modelled descent sound under the picture (issue #15).
 
 * :mod:`.frames` — one downscaled, threaded decode and per-frame measures;
+* :mod:`.scan` — the same measures coarse to fine: keyframes first, then every frame only around
+  what may have happened (what :func:`align_video` reads);
 * :mod:`.detect` — cuts, parachute appearance, heat shield/backshell falling away, touchdown;
 * :mod:`.timemap` — the robust, piecewise map ``mission = offset + rate × video``;
 * :mod:`.align` — mission events and :func:`align_video`;
@@ -13,6 +15,7 @@ and the modelled descent sound under the picture (issue #15).
 from marsound.landing.video.align import Alignment, VideoEvent, align_video, mission_events, parse_anchor
 from marsound.landing.video.detect import Cut, Detection, detect_cuts, detect_events
 from marsound.landing.video.frames import FrameMeasures, VideoInfo, measure_frames, probe_video
+from marsound.landing.video.scan import scan_frames
 from marsound.landing.video.timemap import AlignmentError, Anchor, Segment, TimeMap, fit_time_map
 
 __all__ = [
@@ -34,4 +37,5 @@ __all__ = [
     "mission_events",
     "parse_anchor",
     "probe_video",
+    "scan_frames",
 ]

@@ -234,7 +234,7 @@ def _spans(
         early = not stops[i] and (b - sample_pts[i]) * tb <= EARLY_END_MAX_S
         out.append(_Span(start, b + post, b, iv.end if early else None))
     out.append(_Span(sample_pts[-1], last_pts, last_pts, None))
-    return out
+    return sorted(out, key=lambda sp: sp.start)
 
 
 def scan_frames(
@@ -290,6 +290,7 @@ def _fine(path: Path, spans: list[_Span], all_pts: list[int], meter: FrameMeter,
     post = round(POST_S / tb)
     active: list[_Span] = []
     nxt = 0
+    decoding = False
     with open_video(path) as container:
         stream = container.streams.video[0]
         fast_decoder(stream)
@@ -304,8 +305,11 @@ def _fine(path: Path, spans: list[_Span], all_pts: list[int], meter: FrameMeter,
                         if spans[nxt].end >= p:
                             active.append(spans[nxt])
                         nxt += 1
+                    was_decoding = decoding
                     active = [sp for sp in active if sp.end >= p]
-                    if not active:
+                    # decoding (re)starts only at a keyframe: what follows depends on it
+                    decoding = bool(active) and (was_decoding or packet.is_keyframe)
+                    if not decoding:
                         continue
                 for frame in packet.decode():
                     if frame.pts is None or frame.time is None:
