@@ -333,7 +333,7 @@ class MovingSourceFilter:
         self.lead = math.ceil(pre) + 1
         self.taps = self.lead + math.ceil(post) + 1
         # stage 1 works on chunks of `block` samples, overlap-save with FFTs of `nfft` (>= 4x the filter)
-        self.nfft = int(2 ** math.ceil(math.log2(max(4 * self.taps, MIN_FFT_LENGTH))))
+        self.nfft = int(2 ** math.ceil(math.log2(max(8 * self.taps, MIN_FFT_LENGTH))))
         self.block = self.nfft - self.taps + 1
         self._design_n = int(2 ** math.ceil(math.log2(max(2 * self.taps, 1024))))
         f = np.fft.rfftfreq(self._design_n, 1.0 / fs)
