@@ -61,8 +61,10 @@ F32 = np.float32
 GRID_TOLERANCE = 1e-4
 #: Shortest FFT of the stage-1 overlap-save.
 MIN_FFT_LENGTH = 8192
-#: Filter designs kept (FFTs of ``nfft`` points each).
-SPECTRA_CACHED = 16
+#: FFT length above which the stage-1 FFTs are only 2x the filter (not 8x).
+LONG_FFT_LENGTH = 1 << 18
+#: Memory for filter designs kept between chunks [bytes] (a pass-by's whole grid, at 48 kHz).
+SPECTRA_CACHE_BYTES = 32 << 20
 #: Output samples read out per call of the interpolator (a fixed grid).
 OUTPUT_CHUNK = 16384
 MIN_DISTANCE_M = 1e-3
@@ -332,8 +334,10 @@ class MovingSourceFilter:
         post = max(s[1] for s in spans)
         self.lead = math.ceil(pre) + 1
         self.taps = self.lead + math.ceil(post) + 1
-        # stage 1 works on chunks of `block` samples, overlap-save with FFTs of `nfft` (>= 4x the filter)
-        self.nfft = int(2 ** math.ceil(math.log2(max(8 * self.taps, MIN_FFT_LENGTH))))
+        # stage 1 works on chunks of `block` samples, overlap-save with FFTs of `nfft`: 8x the filter
+        # (fewer transforms per sample), 2x for very long filters (memory)
+        want = min(8 * self.taps, max(2 * self.taps, LONG_FFT_LENGTH))
+        self.nfft = int(2 ** math.ceil(math.log2(max(want, MIN_FFT_LENGTH))))
         self.block = self.nfft - self.taps + 1
         self._design_n = int(2 ** math.ceil(math.log2(max(2 * self.taps, 1024))))
         f = np.fft.rfftfreq(self._design_n, 1.0 / fs)
@@ -345,6 +349,7 @@ class MovingSourceFilter:
         self.grid_m = distance_grid(self._kappa, edge, lengths[0], lengths[1], tolerance=tol)
         self._grid_index = np.arange(self.grid_m.size, dtype=float)
         self._spectra: OrderedDict[int, NDArray[np.complex64]] = OrderedDict()
+        self._spectra_kept = max(2, SPECTRA_CACHE_BYTES // (8 * (self.nfft // 2 + 1)))
         self._spec_buf = np.empty((self.channels, self.nfft // 2 + 1), np.complex64)
         self._prod_buf = np.empty_like(self._spec_buf)
         self._y_buf = np.empty((self.channels, self.nfft), F32)
@@ -373,7 +378,7 @@ class MovingSourceFilter:
             padded = np.zeros(self.nfft, F32)
             padded[: self.taps] = h[: self.taps]
             spec = _fft.rfft(padded)
-            if len(self._spectra) >= SPECTRA_CACHED:
+            if len(self._spectra) >= self._spectra_kept:
                 self._spectra.popitem(last=False)
             self._spectra[i] = spec
         else:
@@ -393,10 +398,12 @@ class MovingSourceFilter:
         else:
             # fractional grid index of every sample: the crossfade weight of grid point i is the hat
             # max(0, 1 - |pos - i|) (linear in L between neighbours)
-            pos = np.interp(dist - self.r0, grid, self._grid_index).astype(F32)
+            pos64 = np.interp(dist - self.r0, grid, self._grid_index)
+            first = int(pos64.min())
+            pos = (pos64 - first).astype(F32)  # small numbers: full float32 resolution
             z = np.zeros((self.channels, b), F32)
-            for i in range(int(pos.min()), min(int(pos.max()) + 1, grid.size - 1) + 1):
-                a = np.abs(pos - F32(i))
+            for i in range(first, min(int(pos64.max()) + 1, grid.size - 1) + 1):
+                a = np.abs(pos - F32(i - first))
                 np.subtract(F32(1.0), a, out=a)
                 np.maximum(a, F32(0.0), out=a)
                 np.multiply(spec, self._spectrum(i), out=prod)
