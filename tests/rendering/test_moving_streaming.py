@@ -103,3 +103,25 @@ def test_arrival_time_matches_static_render():
     static = peak_time(render(burst, fs, 40.0, atm))
     assert moving == pytest.approx(0.5 + 39.0 / 248.0, abs=5e-3)  # about 157 ms of travel
     assert abs(moving - static) < 5e-6  # a quarter of a sample at 48 kHz (measured 0.03 sample)
+
+
+@pytest.mark.parametrize(("atm_name", "r0"), [("jezero", 1.0), ("earth", 1.0), ("jezero", 30.0)])
+def test_distance_grid_crossfade_error_is_bounded(atm_name, r0):
+    """Between grid designs, the linear crossfade stays within the tolerance (of the peak) of the exact filter."""
+    atm = preset(atm_name)
+    traj = trajectory_from_points([0.0, 10.0], [2.0, 300.0])  # from r0 = 30 m this starts nearer than r0
+    eng = MovingSourceFilter(traj, FS, 1, atm, source_distance_m=r0)
+    grid = eng.grid_m
+    assert grid[0] == pytest.approx(2.0 - r0) and grid[-1] == pytest.approx(300.0 - r0)
+    assert np.all(np.diff(grid) > 0) and np.all(np.isfinite(grid))
+    edge = np.abs(eng._shift)  # the band-edge roll-off
+    worst = 0.0
+    for i in range(0, grid.size - 1, max(1, grid.size // 25)):
+        lo, hi = grid[i], grid[i + 1]
+        h_lo, h_hi = (edge * np.exp(-1j * eng._kappa * length) for length in (lo, hi))
+        for w in (0.25, 0.5, 0.75):
+            exact = edge * np.exp(-1j * eng._kappa * (lo + w * (hi - lo)))
+            err = np.max(np.abs((1 - w) * h_lo + w * h_hi - exact)) / np.max(np.abs(exact))
+            worst = max(worst, err)
+    assert worst < 1.2 * 1e-4  # GRID_TOLERANCE, to second order in |kappa| dL
+    assert worst > 1e-5  # the grid is not needlessly fine

@@ -233,10 +233,10 @@ def distance_grid(
     Between two designs ``L_i < L < L_i+1`` the filter is the linear crossfade of the two in ``L``.
     At frequency ``f`` the exact response ``exp(-i kappa L)`` and the crossfade differ, relative to
     the response at ``L_i``, by at most ``(|kappa| dL)^2 / 8`` (at mid-cell, for small ``|kappa| dL``).
-    Weighting by the level at ``f`` relative to the strongest frequency (``level(f) exp(-alpha(f) L_i)``,
-    ``alpha = -Im kappa``), each step ``dL`` keeps that error below ``tolerance`` of the filter's peak
-    at every frequency. Steps are short where high frequencies are still loud (near the source) and
-    grow as they are absorbed.
+    With ``a(f) = level(f) exp(-alpha(f) L_i)`` (``alpha = -Im kappa``) relative to the strongest
+    frequency, each step ``dL = sqrt(8 tolerance / max_f(a |kappa|^2))`` keeps that error below
+    ``tolerance`` of the filter's peak at every frequency. Steps are short where high frequencies
+    are still loud (near the source) and grow as they are absorbed.
 
     Parameters
     ----------
@@ -251,13 +251,14 @@ def distance_grid(
     """
     mag = np.abs(kappa)
     alpha = -kappa.imag
+    with np.errstate(divide="ignore"):
+        log_level = np.log(np.asarray(level, dtype=float))  # -inf where the band edge is 0
     step0 = math.sqrt(8.0 * tolerance)
     grid = [float(length_min_m)]
     while grid[-1] < length_max_m:
-        with np.errstate(over="ignore", under="ignore"):
-            a = level * np.exp(-alpha * grid[-1])
-        peak = float(a.max())
-        weighted = float((mag * a).max()) / peak if peak > 0 else 0.0
+        log_a = log_level - alpha * grid[-1]  # in logs: no overflow for L < 0 (listener nearer than r0)
+        a = np.exp(log_a - log_a.max())  # level relative to the strongest frequency
+        weighted = math.sqrt(float((mag * mag * a).max()))  # error ~ a |kappa|^2 dL^2 / 8
         step = step0 / weighted if weighted > 0 else math.inf
         grid.append(min(grid[-1] + step, float(length_max_m)))
     return np.asarray(grid)
