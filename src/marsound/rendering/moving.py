@@ -61,7 +61,7 @@ F32 = np.float32
 GRID_TOLERANCE = 1e-4
 #: Shortest FFT of the stage-1 overlap-save.
 MIN_FFT_LENGTH = 8192
-#: FFT length above which the stage-1 FFTs are only 2x the filter (not 8x).
+#: FFT length above which the stage-1 FFTs are only 2x the filter (not 4x).
 LONG_FFT_LENGTH = 1 << 18
 #: Memory for filter designs kept between chunks [bytes] (a pass-by's whole grid, at 48 kHz).
 SPECTRA_CACHE_BYTES = 32 << 20
@@ -335,9 +335,9 @@ class MovingSourceFilter:
         post = max(s[1] for s in spans)
         self.lead = math.ceil(pre) + 1
         self.taps = self.lead + math.ceil(post) + 1
-        # stage 1 works on chunks of `block` samples, overlap-save with FFTs of `nfft`: 8x the filter
-        # (fewer transforms per sample), 2x for very long filters (memory)
-        want = min(8 * self.taps, max(2 * self.taps, LONG_FFT_LENGTH))
+        # stage 1 works on chunks of `block` samples, overlap-save with FFTs of `nfft`: 4x the filter
+        # (longer chunks visit more grid cells: more transforms), 2x for very long filters (memory)
+        want = min(4 * self.taps, max(2 * self.taps, LONG_FFT_LENGTH))
         self.nfft = int(2 ** math.ceil(math.log2(max(want, MIN_FFT_LENGTH))))
         self.block = self.nfft - self.taps + 1
         self._design_n = int(2 ** math.ceil(math.log2(max(2 * self.taps, 1024))))
