@@ -14,7 +14,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -33,9 +33,11 @@ from marsound.rendering.filters import (
     check_sample_rate,
     design_propagation_filter,
 )
-from marsound.rendering.moving import MovingSourceFilter, Trajectory
 from marsound.rendering.pipeline import BUFFERS, BackgroundWriter, prefetched
 from marsound.rendering.source_models import DEFAULT_SOURCE_MODEL, SOURCE_MODELS, source_gain_db
+
+if TYPE_CHECKING:  # the moving-source path is imported when it is used
+    from marsound.rendering.moving import Trajectory
 
 NORMALIZE_PEAK = 10.0 ** (-1.0 / 20.0)  # -1 dBFS
 
@@ -230,6 +232,8 @@ def render_file(
         for f, g in zip(filters, gains):
             if f is None:
                 assert trajectory is not None
+                from marsound.rendering.moving import MovingSourceFilter
+
                 procs.append(MovingSourceFilter(trajectory, rate, info.channels, atmosphere, extra_gain=g, **common))
             else:
                 fir = f.fir if g == 1.0 else f.fir * g
