@@ -159,5 +159,5 @@ def install() -> bool:
     if original is None or not hasattr(param_types, "coerce_cli_path"):
         return False
     _installed.append(original)
-    core.build_runtime_param = _build_runtime_param  # type: ignore[attr-defined]
+    core.build_runtime_param = _build_runtime_param
     return True
