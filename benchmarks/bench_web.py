@@ -71,7 +71,7 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=16, help="requests per throughput run")
     args = ap.parse_args()
 
-    import httpx
+    import httpx2 as httpx
 
     from marsound.cli.options import AtmosphereArgs
     from marsound.cli.physics import physics_report

@@ -117,3 +117,55 @@ def test_reader_rotates_its_buffers_so_a_prefetched_block_stays_valid(tmp_path):
     assert np.shares_memory(a, c) is False and np.shares_memory(b, a) is False
     ahead = prefetched(lambda: reader.blocks(block_frames=333, buffers=BUFFERS))
     np.testing.assert_array_equal(np.concatenate([blk.copy() for blk in ahead]), x)
+
+
+def test_prepared_jobs_run_in_any_order_give_the_stream_output():
+    """StreamingFilter.prepare: jobs are independent, so the workers may run them in any order."""
+    from marsound.rendering.engine import StreamingFilter
+
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal((50_000, 2)).astype(np.float32)
+    fir = rng.standard_normal(300)
+    whole = StreamingFilter(fir, 2, integer_delay=-40, fft_length=1024)
+    expected = np.concatenate([whole.process(x), whole.flush()])
+    flt = StreamingFilter(fir, 2, integer_delay=-40, fft_length=1024)
+    jobs = [flt.prepare(x[i : i + 3001]) for i in range(0, len(x), 3001)] + [flt.prepare_flush()]
+    outputs = [None] * len(jobs)
+    for i in reversed(range(len(jobs))):  # last first
+        outputs[i] = jobs[i]()
+    np.testing.assert_array_equal(np.concatenate(outputs), expected)
+    assert flt.frames_out == len(expected) == flt.output_length(len(x))
+
+
+def test_workers_keep_results_in_submission_order_and_hand_on_errors():
+    from marsound.rendering.pipeline import Workers
+
+    def job(i):
+        def run():
+            if i == 7:
+                raise FileFormatError("job 7 failed")
+            return np.full(1000, i, np.float32).sum()
+
+        return run
+
+    with Workers(2) as workers:
+        pending = [workers.submit(job(i)) for i in range(20)]
+        values = []
+        for i, p in enumerate(pending):
+            if i == 7:
+                with pytest.raises(FileFormatError, match="job 7"):
+                    p.result()
+            else:
+                values.append(p.result())
+    assert values == [1000.0 * i for i in range(20) if i != 7]
+
+
+def test_workers_stop_their_threads_on_error():
+    from marsound.rendering.pipeline import Workers
+
+    before = threading.active_count()
+    with pytest.raises(KeyboardInterrupt), Workers(2) as workers:
+        for _ in range(50):
+            workers.submit(lambda: np.zeros(10))
+        raise KeyboardInterrupt
+    assert threading.active_count() == before

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 
-import httpx
+import httpx2 as httpx
 import pytest
 
 from marsound.cli.main import main
@@ -21,6 +21,24 @@ def test_serve_bad_options_exit_2(capsys, argv, word):
     assert main(["serve", *argv]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and word in err and "Traceback" not in err
+
+
+def test_serve_busy_port_is_one_error_line(capsys):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert main(["serve", "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: cannot listen on 127.0.0.1:") and err.count("\n") == 1
+
+
+def test_serve_unknown_host_is_one_error_line(capsys):
+    assert main(["serve", "--host", "no-such-host.invalid", "--port", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --host=") and "Traceback" not in err
 
 
 def test_serve_answers_on_loopback_and_stops():

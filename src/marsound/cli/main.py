@@ -22,6 +22,7 @@ any other exception (a bug)                   ``error: internal error (Type: mes
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import signal
 import sys
@@ -32,6 +33,7 @@ from collections.abc import Iterator, Sequence
 import typer
 
 from marsound import __version__
+from marsound.cli import _coercion
 from marsound.errors import MarsoundError
 
 #: Environment variable that turns on tracebacks for internal errors (any value but "", "0").
@@ -40,14 +42,12 @@ DEBUG_ENV = "MARSOUND_DEBUG"
 #: Signals that end a run cleanly (temporary files removed) with exit code 128 + signal number.
 TERMINATING_SIGNALS: tuple[signal.Signals, ...] = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
-app = typer.Typer(
-    name="marsound",
-    help="Sound on Mars: propagation physics, rendering, rover recordings and parachute codes.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
+#: The subcommand modules of :mod:`marsound.cli` (each registers the command of its name), in the
+#: order ``marsound --help`` lists them.
+COMMAND_MODULES: tuple[str, ...] = ("physics", "demo", "render", "analyze", "chute", "landing", "serve")
+
+#: Root options that may stand before a subcommand without needing the whole command tree.
+_ROOT_FLAGS = frozenset({"--debug"})
 
 _state = {"debug": False}
 
@@ -79,7 +79,6 @@ def _debug(value: bool) -> None:
         _state["debug"] = True
 
 
-@app.callback()
 def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
@@ -91,14 +90,47 @@ def _root(
     """marsound: compute, hear and check sound on Mars."""
 
 
-def _register_all() -> None:
-    from marsound.cli import analyze, chute, demo, landing, physics, render, serve
-
-    for module in (physics, demo, render, analyze, chute, landing, serve):
-        module.register(app)
+_apps: dict[str | None, typer.Typer] = {}
 
 
-_register_all()
+def build_app(command: str | None = None) -> typer.Typer:
+    """The ``marsound`` application with every subcommand, or with ``command`` alone (cached).
+
+    A run of one subcommand imports only that subcommand's module (and what it imports): the
+    others' libraries (recordings, landing, web...) cost start-up time that ``marsound render``
+    should not pay. Parsing, help and errors of that subcommand are the same in both.
+    """
+    if command not in _apps:
+        _coercion.install()
+        new = typer.Typer(
+            name="marsound",
+            help="Sound on Mars: propagation physics, rendering, rover recordings and parachute codes.",
+            no_args_is_help=True,
+            add_completion=False,
+            pretty_exceptions_enable=False,
+            rich_markup_mode=None,
+        )
+        new.callback()(_root)
+        for name in COMMAND_MODULES if command is None else (command,):
+            importlib.import_module(f"marsound.cli.{name}").register(new)
+        _apps[command] = new
+    return _apps[command]
+
+
+def _command_of(args: Sequence[str]) -> str | None:
+    """The subcommand ``args`` run, when only that one is needed (else None: the whole tree)."""
+    for arg in args:
+        if arg in _ROOT_FLAGS:
+            continue
+        return arg if arg in COMMAND_MODULES else None
+    return None
+
+
+def __getattr__(name: str) -> object:
+    """``app``: the whole command tree, built on first use (for tests and tools that walk it)."""
+    if name == "app":
+        return build_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _debug_wanted() -> bool:
@@ -164,7 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(argv) if argv is not None else sys.argv[1:]
     try:
         with _signals_unwind():
-            rv = app(args=args, prog_name="marsound", standalone_mode=False)
+            rv = build_app(_command_of(args))(args=args, prog_name="marsound", standalone_mode=False)
         if isinstance(rv, int) and not isinstance(rv, bool):  # typer.Exit(code) in non-standalone mode
             return rv
     except MarsoundError as exc:

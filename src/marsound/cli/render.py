@@ -71,7 +71,6 @@ def register(app: typer.Typer) -> None:
         from marsound.errors import InvalidParameterError
         from marsound.physics import preset as get_preset
         from marsound.rendering import render_file
-        from marsound.rendering.moving import read_trajectory_csv
         from marsound.rendering.source_models import SOURCE_MODELS
 
         choose("source model", source_model, SOURCE_MODELS)
@@ -81,6 +80,8 @@ def register(app: typer.Typer) -> None:
         if trajectory is not None:
             if distance_m:
                 raise InvalidParameterError("give either --distance-m or --trajectory, not both")
+            from marsound.rendering.moving import read_trajectory_csv
+
             traj = read_trajectory_csv(trajectory)
         elif not distance_m:
             raise InvalidParameterError("--distance-m is required (or --trajectory)")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import typer
 
 from marsound.web.settings import DEFAULT_HOST, DEFAULT_MAX_UPLOAD_MB, DEFAULT_PORT
@@ -40,11 +42,39 @@ def register(app: typer.Typer) -> None:
             raise MarsoundError(f"the web page needs the web extra ({missing} is missing): {hint}") from None
         mb = positive_finite(max_upload_mb, "--max-upload-mb")
         app = create_app(max_upload_bytes=int(mb * 1e6))
+        sock = _listening_socket(host, port)
         config = uvicorn.Config(app, host=host, port=port, log_level="info")
         server = uvicorn.Server(config)
         if open_browser:
             _open_when_started(server, host)
-        server.run()
+        shown = f"[{host}]" if ":" in host else host
+        typer.echo(f"marsound running on http://{shown}:{sock.getsockname()[1]}/ (Ctrl-C to stop)", err=True)
+        server.run(sockets=[sock])
+
+
+def _listening_socket(host: str, port: int) -> socket.socket:
+    """Bind ``host:port`` before uvicorn starts, so a busy port or unknown host is one ``error:`` line.
+
+    uvicorn reports those as log lines and exits 1 or 3 after starting the application; binding
+    here (and handing uvicorn the socket) turns them into the CLI's usual exit 2.
+    """
+    from marsound.errors import InvalidParameterError
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise InvalidParameterError(f"--host={host!r} cannot be resolved: {exc.strerror}") from None
+    family, socktype, proto, _, address = infos[0]
+    sock = socket.socket(family, socktype, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        raise InvalidParameterError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    sock.set_inheritable(True)
+    return sock
 
 
 def _open_when_started(server, host: str) -> None:

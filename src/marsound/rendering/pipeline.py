@@ -1,15 +1,17 @@
-"""Overlap reading and writing with filtering: a reader thread and a writer thread, bounded queues.
+"""Overlap reading, filtering and writing: a reader thread, filter workers, a writer thread, bounded queues.
 
-libsndfile (through cffi) and pocketfft release the GIL, so on two cores the next block is decoded
-and the previous one encoded while the current one is filtered. The queues hold at most
-``depth`` blocks each, so memory stays bounded for any file length; the order of blocks, hence
-the output, is exactly that of the plain loop. An error in either thread is raised in the caller's
-thread; an error (or a signal) in the caller stops both threads before it propagates, so no
+libsndfile (through cffi), pocketfft and numpy release the GIL, so on two cores the next block is
+decoded, the current blocks transformed (by :class:`Workers`, several blocks at once) and the
+previous ones encoded at the same time. The queues hold at most ``depth`` blocks each, so memory
+stays bounded for any file length; results are taken in the order the blocks were read, so the
+output is exactly that of the plain loop. An error in any thread is raised in the caller's
+thread; an error (or a signal) in the caller stops every thread before it propagates, so no
 thread touches a file after the caller's cleanup (atomic outputs) has run.
 """
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -25,6 +27,8 @@ DEPTH = 2
 """Blocks queued between threads (each way)."""
 BUFFERS = DEPTH + 2
 """Reused buffers a producer of :func:`prefetched` needs (blocks valid until the next is asked for)."""
+MAX_WORKERS = 2
+"""Filter threads at most (each FFT job is a few milliseconds; two cores are what CI has)."""
 _POLL_S = 0.05
 
 
@@ -81,10 +85,96 @@ def prefetched(make_blocks: Callable[[], Iterator[Block]], *, depth: int = DEPTH
         thread.join()
 
 
+def default_workers() -> int:
+    """Filter threads: the CPUs this process may use, at most :data:`MAX_WORKERS`."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(MAX_WORKERS, cpus))
+
+
+class Pending:
+    """The result of a job of :class:`Workers` (or a value already known): :meth:`result` waits for it."""
+
+    __slots__ = ("_done", "_error", "_value")
+
+    def __init__(self, value: Any = None, *, done: bool = False) -> None:
+        self._done: threading.Event | None = None if done else threading.Event()
+        self._value = value
+        self._error: BaseException | None = None
+
+    def _set(self, value: Any, error: BaseException | None) -> None:
+        self._value, self._error = value, error
+        assert self._done is not None
+        self._done.set()
+
+    def result(self) -> Any:
+        """The job's value (raises the job's exception)."""
+        if self._done is not None:
+            self._done.wait()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
+class Workers:
+    """Threads that run jobs (functions of no argument) concurrently; a context manager.
+
+    :meth:`submit` returns a :class:`Pending` at once; the caller bounds how many are
+    outstanding (here, the writer's queue does). On exit the threads are stopped and joined;
+    jobs not started by then are dropped (their results raise :class:`RuntimeError`).
+    """
+
+    def __init__(self, count: int | None = None) -> None:
+        self.count = default_workers() if count is None else max(1, int(count))
+        self._q: queue.SimpleQueue[tuple[Callable[[], Any], Pending] | None] = queue.SimpleQueue()
+        self._stop = threading.Event()
+        self._threads = [
+            threading.Thread(target=self._run, name=f"marsound-filter-{i}", daemon=True) for i in range(self.count)
+        ]
+
+    def _run(self) -> None:
+        while True:
+            item = self._q.get()
+            if item is None:
+                return
+            job, pending = item
+            if self._stop.is_set():
+                pending._set(None, RuntimeError("job dropped: the pipeline stopped"))
+                continue
+            try:
+                pending._set(job(), None)
+            except BaseException as exc:  # handed to whoever waits for the result
+                pending._set(None, exc)
+
+    def submit(self, job: Callable[[], Any]) -> Pending:
+        """Run ``job`` on a worker thread; its result comes through the returned :class:`Pending`."""
+        pending = Pending()
+        self._q.put((job, pending))
+        return pending
+
+    def __enter__(self) -> Workers:
+        for t in self._threads:
+            t.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if exc_type is not None:
+            self._stop.set()
+        for _ in self._threads:
+            self._q.put(None)
+        for t in self._threads:
+            t.join()
+
+
 class BackgroundWriter:
     """Write one block per output on a background thread (a context manager).
 
-    ``write([y0, y1, ...])`` queues one block for each writer (in the writers' order). On a
+    ``write([y0, y1, ...])`` queues one block for each writer (in the writers' order): arrays, or
+    :class:`Pending` results of :class:`Workers`, waited for here in the order queued. On a
     normal exit the queue is drained and the thread joined; an error of the thread is raised by
     the next ``write`` or at exit. On an error in the ``with`` body the thread is stopped and
     joined before the error propagates (nothing is written after that).
@@ -92,7 +182,7 @@ class BackgroundWriter:
 
     def __init__(self, writers: Sequence[AudioWriter], *, depth: int = DEPTH) -> None:
         self.writers = list(writers)
-        self._q: queue.Queue[list[NDArray[np.float32]] | None] = queue.Queue(maxsize=depth)
+        self._q: queue.Queue[list[NDArray[np.float32] | Pending] | None] = queue.Queue(maxsize=depth)
         self._stop = threading.Event()
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="marsound-writer", daemon=True)
@@ -107,7 +197,7 @@ class BackgroundWriter:
                 if blocks is None:
                     return
                 for w, y in zip(self.writers, blocks):
-                    w.write(y)
+                    w.write(y.result() if isinstance(y, Pending) else y)
         except BaseException as exc:  # raised in the caller's thread
             self._error = exc
             self._stop.set()
@@ -116,7 +206,7 @@ class BackgroundWriter:
         if self._error is not None:
             raise self._error
 
-    def write(self, blocks: list[NDArray[np.float32]]) -> None:
+    def write(self, blocks: list[NDArray[np.float32] | Pending]) -> None:
         """Queue one block per writer (blocks until there is room)."""
         self._raise_error()
         if not _put(self._q, blocks, self._stop):

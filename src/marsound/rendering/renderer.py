@@ -14,7 +14,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -33,9 +33,11 @@ from marsound.rendering.filters import (
     check_sample_rate,
     design_propagation_filter,
 )
-from marsound.rendering.moving import MovingSourceFilter, Trajectory
-from marsound.rendering.pipeline import BUFFERS, BackgroundWriter, prefetched
+from marsound.rendering.pipeline import BUFFERS, DEPTH, BackgroundWriter, Pending, Workers, prefetched
 from marsound.rendering.source_models import DEFAULT_SOURCE_MODEL, SOURCE_MODELS, source_gain_db
+
+if TYPE_CHECKING:  # the moving-source path is imported when it is used
+    from marsound.rendering.moving import Trajectory
 
 NORMALIZE_PEAK = 10.0 ** (-1.0 / 20.0)  # -1 dBFS
 
@@ -230,6 +232,8 @@ def render_file(
         for f, g in zip(filters, gains):
             if f is None:
                 assert trajectory is not None
+                from marsound.rendering.moving import MovingSourceFilter
+
                 procs.append(MovingSourceFilter(trajectory, rate, info.channels, atmosphere, extra_gain=g, **common))
             else:
                 fir = f.fir if g == 1.0 else f.fir * g
@@ -252,12 +256,12 @@ def render_file(
                 for t in tmp_audio
             ]
             # reading, filtering and writing overlap (pipeline.py); the blocks stay in order
-            with BackgroundWriter(writers) as background:
+            with Workers() as workers, BackgroundWriter(writers) as background:
                 for block in prefetched(lambda: reader.blocks(block_frames=block_frames, buffers=BUFFERS)):
-                    background.write([proc.process(block) for proc in procs])
+                    background.write([_submit(workers, proc, block) for proc in procs])
                     if progress is not None:
                         progress(block.shape[0])
-                background.write([proc.flush() for proc in procs])
+                background.write([_submit(workers, proc, None) for proc in procs])
             for w in writers:
                 w.close()
         written = [replace(w.report(), path=target) for w, target in zip(writers, outs)]
@@ -319,14 +323,31 @@ def _peaks(
         if y.size:
             peaks[i] = max(peaks[i], float(y.max()), -float(y.min()))
 
-    for block in prefetched(lambda: reader.blocks(block_frames=block_frames, buffers=BUFFERS)):
-        for i, proc in enumerate(procs):
-            seen(i, proc.process(block))
-        if progress is not None:
-            progress(block.shape[0])
-    for i, proc in enumerate(procs):
-        seen(i, proc.flush())
+    with Workers() as workers:
+        waiting: list[list[Pending]] = []  # a few blocks in flight, bounded
+        for block in prefetched(lambda: reader.blocks(block_frames=block_frames, buffers=BUFFERS)):
+            waiting.append([_submit(workers, proc, block) for proc in procs])
+            if len(waiting) > DEPTH:
+                for i, p in enumerate(waiting.pop(0)):
+                    seen(i, p.result())
+            if progress is not None:
+                progress(block.shape[0])
+        waiting.append([_submit(workers, proc, None) for proc in procs])
+        for results in waiting:
+            for i, p in enumerate(results):
+                seen(i, p.result())
     return peaks
+
+
+def _submit(workers: Workers, proc: BlockProcessor, block: NDArray[np.float32] | None) -> Pending:
+    """The output of ``proc`` for ``block`` (None: its flush), computed by ``workers`` when it can be.
+
+    A :class:`StreamingFilter` hands its FFT work to the workers (blocks are filtered
+    concurrently, taken in order); other processors (moving source) run here, in order.
+    """
+    if isinstance(proc, StreamingFilter):
+        return workers.submit(proc.prepare_flush() if block is None else proc.prepare(block))
+    return Pending(proc.flush() if block is None else proc.process(block), done=True)
 
 
 def _report(
