@@ -169,3 +169,22 @@ def test_workers_stop_their_threads_on_error():
             workers.submit(lambda: np.zeros(10))
         raise KeyboardInterrupt
     assert threading.active_count() == before
+
+
+def test_one_cpu_runs_the_same_pipeline_without_threads(tmp_path, monkeypatch):
+    """On one CPU the pipeline runs inline (no thread started); the output is bit-identical."""
+    from marsound.rendering import pipeline
+
+    x = np.random.default_rng(3).standard_normal((30_000, 2)).astype(np.float32) * 0.1
+    src = tmp_path / "in.wav"
+    sf.write(src, x, 48_000, subtype="FLOAT")
+    render_file(src, tmp_path / "threaded.wav", [5.0, 30.0], preset("jezero"), block_frames=4096)
+    monkeypatch.setattr(pipeline, "available_cpus", lambda: 1)
+    started = []
+    monkeypatch.setattr(threading.Thread, "start", lambda self: started.append(self.name))
+    render_file(src, tmp_path / "inline.wav", [5.0, 30.0], preset("jezero"), block_frames=4096)
+    assert started == []
+    for d in ("5", "30"):
+        a, _ = sf.read(tmp_path / f"threaded_{d}m.wav", dtype="float32")
+        b, _ = sf.read(tmp_path / f"inline_{d}m.wav", dtype="float32")
+        np.testing.assert_array_equal(a, b)

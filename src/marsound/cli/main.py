@@ -1,6 +1,8 @@
 """Entry point of the ``marsound`` command: registers the subcommands, and is the front door.
 
-Every subcommand module defines ``register(app)``. Whatever happens below, :func:`main`
+Every subcommand module defines ``register(app)``; a run registers (and imports) only the
+subcommand it runs (:func:`build_app`), so ``marsound render`` does not load the libraries of
+the others. Whatever happens below, :func:`main`
 turns it into one exit code and at most a few lines on stderr, never a traceback:
 
 ============================================  =====================================================

@@ -6,7 +6,8 @@ previous ones encoded at the same time. The queues hold at most ``depth`` blocks
 stays bounded for any file length; results are taken in the order the blocks were read, so the
 output is exactly that of the plain loop. An error in any thread is raised in the caller's
 thread; an error (or a signal) in the caller stops every thread before it propagates, so no
-thread touches a file after the caller's cleanup (atomic outputs) has run.
+thread touches a file after the caller's cleanup (atomic outputs) has run. On one CPU nothing
+can overlap, and the same calls run everything in the caller's loop, without threads.
 """
 
 from __future__ import annotations
@@ -32,6 +33,29 @@ MAX_WORKERS = 2
 _POLL_S = 0.05
 
 
+def available_cpus() -> int:
+    """CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+
+
+def use_threads() -> bool:
+    """Whether the pipeline runs threads: only with two CPUs or more.
+
+    On one CPU nothing overlaps; the threads would only cost switches and caches (about 20 %
+    more CPU time, measured), so reading, filtering and writing then run in the caller's loop.
+    """
+    return available_cpus() > 1
+
+
+def default_workers() -> int:
+    """Filter threads: the CPUs this process may use, at most :data:`MAX_WORKERS`; 0 on one CPU (inline)."""
+    cpus = available_cpus()
+    return min(MAX_WORKERS, cpus) if cpus > 1 else 0
+
+
 def _put(q: queue.Queue[Any], item: object, stop: threading.Event) -> bool:
     """Put unless ``stop`` is set first (returns False then)."""
     while not stop.is_set():
@@ -46,14 +70,25 @@ def _put(q: queue.Queue[Any], item: object, stop: threading.Event) -> bool:
 Block = NDArray[np.float32]
 
 
-def prefetched(make_blocks: Callable[[], Iterator[Block]], *, depth: int = DEPTH) -> Iterator[Block]:
+def prefetched(
+    make_blocks: Callable[[], Iterator[Block]], *, depth: int = DEPTH, threaded: bool | None = None
+) -> Iterator[Block]:
     """Iterate the blocks of ``make_blocks()`` produced ahead by a background thread.
+
+    ``threaded=False`` (default: :func:`use_threads`) iterates them here, without a thread.
 
     A block is handed on as it is: the producer may reuse its buffer only ``depth + 2`` blocks
     later (``AudioReader.blocks(buffers=depth + 2)``, see :data:`BUFFERS`), when the consumer has
     asked for the next block (``depth`` queued, one being read, one held by the consumer).
     Exceptions of the producer are raised here, at the point of the stream where they happened.
     """
+    if not (use_threads() if threaded is None else threaded):
+        gen = make_blocks()
+        try:
+            yield from gen
+        finally:
+            gen.close()  # type: ignore[attr-defined]
+        return
     q: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
     stop = threading.Event()
 
@@ -85,13 +120,6 @@ def prefetched(make_blocks: Callable[[], Iterator[Block]], *, depth: int = DEPTH
         thread.join()
 
 
-def default_workers() -> int:
-    """Filter threads: the CPUs this process may use, at most :data:`MAX_WORKERS`."""
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # not on Linux
-        cpus = os.cpu_count() or 1
-    return max(1, min(MAX_WORKERS, cpus))
 
 
 class Pending:
@@ -123,11 +151,13 @@ class Workers:
 
     :meth:`submit` returns a :class:`Pending` at once; the caller bounds how many are
     outstanding (here, the writer's queue does). On exit the threads are stopped and joined;
-    jobs not started by then are dropped (their results raise :class:`RuntimeError`).
+    jobs not started by then are dropped (their results raise :class:`RuntimeError`). With
+    ``count=0`` (the default on one CPU, see :func:`default_workers`) :meth:`submit` runs the job
+    itself.
     """
 
     def __init__(self, count: int | None = None) -> None:
-        self.count = default_workers() if count is None else max(1, int(count))
+        self.count = default_workers() if count is None else max(0, int(count))
         self._q: queue.SimpleQueue[tuple[Callable[[], Any], Pending] | None] = queue.SimpleQueue()
         self._stop = threading.Event()
         self._threads = [
@@ -150,6 +180,8 @@ class Workers:
 
     def submit(self, job: Callable[[], Any]) -> Pending:
         """Run ``job`` on a worker thread; its result comes through the returned :class:`Pending`."""
+        if not self.count:
+            return Pending(job(), done=True)
         pending = Pending()
         self._q.put((job, pending))
         return pending
@@ -177,11 +209,13 @@ class BackgroundWriter:
     :class:`Pending` results of :class:`Workers`, waited for here in the order queued. On a
     normal exit the queue is drained and the thread joined; an error of the thread is raised by
     the next ``write`` or at exit. On an error in the ``with`` body the thread is stopped and
-    joined before the error propagates (nothing is written after that).
+    joined before the error propagates (nothing is written after that). ``threaded=False``
+    (default: :func:`use_threads`) writes each block in :meth:`write` itself.
     """
 
-    def __init__(self, writers: Sequence[AudioWriter], *, depth: int = DEPTH) -> None:
+    def __init__(self, writers: Sequence[AudioWriter], *, depth: int = DEPTH, threaded: bool | None = None) -> None:
         self.writers = list(writers)
+        self.threaded = use_threads() if threaded is None else bool(threaded)
         self._q: queue.Queue[list[NDArray[np.float32] | Pending] | None] = queue.Queue(maxsize=depth)
         self._stop = threading.Event()
         self._error: BaseException | None = None
@@ -207,18 +241,25 @@ class BackgroundWriter:
             raise self._error
 
     def write(self, blocks: list[NDArray[np.float32] | Pending]) -> None:
-        """Queue one block per writer (blocks until there is room)."""
+        """Queue one block per writer (blocks until there is room); without a thread, write them now."""
+        if not self.threaded:
+            for w, y in zip(self.writers, blocks):
+                w.write(y.result() if isinstance(y, Pending) else y)
+            return
         self._raise_error()
         if not _put(self._q, blocks, self._stop):
             self._raise_error()
 
     def __enter__(self) -> BackgroundWriter:
-        self._thread.start()
+        if self.threaded:
+            self._thread.start()
         return self
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        if not self.threaded:
+            return
         if exc_type is None:
             _put(self._q, None, self._stop)
         else:
