@@ -184,7 +184,7 @@ def locate_canopy(bgr: NDArray[np.uint8]) -> Detection:
         outside_frac = float(np.mean(rim.normalised_radius(red_pts) > RED_OUTSIDE_RIM))
         if outside_frac > RED_OUTSIDE_SHARE:  # red fabric outside the outline: white gores were lost to the sky
             hull_rim = _hull_ellipse(blob, red8)
-            if hull_rim is not None:
+            if hull_rim is not None and _plausible_growth(rim, hull_rim):
                 rim = hull_rim
     frame = affine_frame(rim)
     outer = _band_outside(fg, frame)
@@ -206,6 +206,20 @@ def locate_canopy(bgr: NDArray[np.uint8]) -> Detection:
     return Detection(frame, fg, sky_dist, small, scale)
 
 
+HULL_MAX_GROWTH = 1.4
+"""Largest ratio of the hull's rim to the outline's (mean radii): beyond it the hull followed
+something else to the image's edge (a bridle, a strut) rather than the lost white gores."""
+
+
+def _plausible_growth(rim: Ellipse, hull_rim: Ellipse) -> bool:
+    """The hull's rim may be larger than the outline's, but not by more than
+    :data:`HULL_MAX_GROWTH`, and it must be centred inside the outline's inner half."""
+    centre = np.asarray(hull_rim.centre, dtype=np.float64)[None]
+    return bool(
+        hull_rim.mean_radius <= HULL_MAX_GROWTH * rim.mean_radius and rim.normalised_radius(centre)[0] < 0.5
+    )
+
+
 def _hull_ellipse(blob: NDArray, red: NDArray) -> Ellipse | None:
     """Rim from the convex hull of the object and its red pixels: the outline's points that
     lie on the hull (the outermost fabric, typically the band's red gores)."""
@@ -224,7 +238,7 @@ def _hull_ellipse(blob: NDArray, red: NDArray) -> Ellipse | None:
     d = np.full(len(pts), np.inf)
     for a, b in zip(hull, np.roll(hull, -1, axis=0)):
         ab = b - a
-        t = np.clip(((pts - a) @ ab) / max(float(ab @ ab), 1e-9), 0.0, 1.0)
+        t = np.clip(((pts[:, 0] - a[0]) * ab[0] + (pts[:, 1] - a[1]) * ab[1]) / max(float(ab @ ab), 1e-9), 0.0, 1.0)
         d = np.minimum(d, np.hypot(*(pts - (a + t[:, None] * ab)).T))
     on_hull = pts[d < 1.5]
     if len(on_hull) < 20:
@@ -309,22 +323,27 @@ def gap_ellipse(fg: NDArray[np.bool_], frame: CanopyFrame) -> Ellipse | None:
     radii = np.linspace(0.55, 0.99, 89)
     ang, vals = polar_mask(fg, frame, radii)
     n_a = ang.size
-    pts_can = []
-    for j in range(n_a):
-        col = vals[:, j]
-        best = None
-        i = 0
-        while i < len(radii):
-            if not col[i]:
-                k = i
-                while k < len(radii) and not col[k]:
-                    k += 1
-                if i > 0 and k < len(radii) and (best is None or k - i > best[1] - best[0]):
-                    best = (i, k)
-                i = k
-            else:
-                i += 1
-        if best is not None and 2 <= best[1] - best[0] <= 30:
-            r_in = 0.5 * (radii[best[0] - 1] + radii[best[0]])
-            pts_can.append((r_in * np.sin(ang[j]), -r_in * np.cos(ang[j])))
+    start, length = _longest_inner_runs(~vals)
+    keep = (length >= 2) & (length <= 30)
+    r_in = 0.5 * (radii[np.maximum(start - 1, 0)] + radii[start])[keep]
+    pts_can = list(zip(r_in * np.sin(ang[keep]), -r_in * np.cos(ang[keep]), strict=True))
     return _fit_ring_edge(pts_can, frame, 0.3 * n_a, GAP_RATIO)
+
+
+def _longest_inner_runs(on: NDArray[np.bool_]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Per column of ``on`` (rows × columns), start row and length of the longest run of True
+    that neither starts at the first row nor reaches the last (the earliest of equal runs);
+    length 0 where there is none."""
+    n = len(on)
+    run = np.zeros(on.shape, dtype=np.intp)  # length of the run ending at each row
+    run[0] = on[0]
+    for i in range(1, n):
+        run[i] = (run[i - 1] + 1) * on[i]
+    ends = on[:-1] & ~on[1:]  # a run ends at row e, the next row is off
+    length = np.where(ends, run[:-1], 0)
+    start = np.arange(n - 1)[:, None] - length + 1
+    length = np.where(start > 0, length, 0)
+    best = np.argmax(length, axis=0)
+    cols = np.arange(on.shape[1])
+    best_len = length[best, cols]
+    return np.where(best_len > 0, start[best, cols], 1), best_len

@@ -165,7 +165,11 @@ def _parse_tables(p: NDArray[np.float64], eps: float) -> dict[str, NDArray[np.fl
     fill = L1.sum(-1)
     d1 = L1[..., spec.SEP_GORES :]
     d0 = L0[..., spec.SEP_GORES :]
-    vals = d1 @ _BITS.T + d0 @ (1.0 - _BITS.T)  # (80, 8, 128)
+    # (80, 8, 128): log-likelihood of every value, built bit by bit from the MSB (value = 2 x
+    # prefix + bit); no matrix product (BLAS wakes its thread pool for this small one)
+    vals = np.zeros((*d1.shape[:2], 1))
+    for b in range(spec.DATA_BITS):
+        vals = np.stack([vals + d0[..., b : b + 1], vals + d1[..., b : b + 1]], axis=-1).reshape(*d1.shape[:2], -1)
     # fill part for n data slots: first-fill at slot n, fill after; n = 8 → 0
     fill_tail = np.zeros((_N, _S + 1))
     rev_cum = np.cumsum(fill[:, ::-1], axis=1)[:, ::-1]  # sum over j >= n
@@ -202,14 +206,13 @@ def _slot_posteriors(vals_row: NDArray, allowed: NDArray, n: int) -> list[float]
     return out
 
 
-def _ring_error_rate(p_read: NDArray[np.float64], start: int, values: list[int], eps: float) -> float:
-    """Gore error rate of a ring estimated from its parse's structural gores.
+def _structure_misses(p_read: NDArray[np.float64], start: int, values: list[int]) -> tuple[float, int]:
+    """Disagreement of a ring's measurement with the gores its parse fixes.
 
     ``p_read`` is P(red) in reading order. The separators of every symbol and the fill after
-    the last one are fixed by the parse, so their mean disagreement with the measurement
-    (``|p - bit|``, soft) estimates the flip probability of any gore of this ring, independently
-    of the data bits (which the parse fits to the measurement and so cannot check). Returns
-    ``max(eps, Σ |p - bit| / n_checked)``.
+    the last one are fixed by the parse, so their disagreement with the measurement
+    (``Σ |p - bit|``, soft) counts the flips among them, independently of the data bits (which
+    the parse fits to the measurement and so cannot check). Returns (soft flips, gores checked).
     """
     expected = np.zeros(_N)
     data = np.zeros(_N, dtype=bool)
@@ -223,8 +226,30 @@ def _ring_error_rate(p_read: NDArray[np.float64], start: int, values: list[int],
     idx = (start + np.arange(_N)) % _N
     q = p_read[idx]
     checked = ~data
-    miss = float(np.abs(q[checked] - expected[checked]).sum())
-    return max(eps, miss / checked.sum())
+    return float(np.abs(q[checked] - expected[checked]).sum()), int(checked.sum())
+
+
+ERROR_PRIOR_FLIPS = 0.5
+"""Beta prior of an image's gore error rate: this many pseudo-flips among ``ERROR_PRIOR_FLIPS /
+eps`` pseudo-gores (prior mean ``eps``, the decoder's floor: 500 gores for images' 1e-3). With
+~140 structural gores of four rings all read right the estimate stays near ``eps``; each flip
+among them adds ~1.6e-3 (images)."""
+
+
+def _ring_error_rates(counts: list[tuple[float, int]], eps: float) -> list[float]:
+    """Gore error rate of every ring: the larger of the ring's own (flips among its structural
+    gores) and the image's (all rings' structural gores, under the :data:`ERROR_PRIOR_FLIPS`
+    prior); at least ``eps``.
+
+    Data bits are flipped as often as structural ones by the measurement (a line, a shadow, a
+    misregistered gore does not know which gore it hides), but nothing checks them: the
+    structural flips of the whole image are evidence that a data bit of any ring may be wrong,
+    and a ring's own ~30-50 structural gores rarely show one even when it is noisy.
+    """
+    flips = sum(c[0] for c in counts)
+    gores = sum(c[1] for c in counts)
+    q_img = (flips + ERROR_PRIOR_FLIPS) / (gores + ERROR_PRIOR_FLIPS / eps)
+    return [max(eps, q_img, f / max(n, 1)) for f, n in counts]
 
 
 def _logsumexp(a: NDArray) -> float:
@@ -301,6 +326,19 @@ def decode_soft(
     chosen = per_dir[d_best]
     ambiguities: list[str] = []
 
+    # calibration: once the parse is chosen, its separators and fill are known; their
+    # disagreement with the measurement (over the whole image) estimates the gore error rate,
+    # which replaces eps in the confidences (a misregistered or badly measured ring, or a clean-
+    # looking ring of a noisy image, cannot claim near-certain symbols)
+    counts = []
+    for ci, k in enumerate(coded):
+        r = chosen["rings"][ci]
+        s, n = chosen["path"][ci]
+        kind = _KINDS[int(np.argmax(r["stack"][:, s, n - 1]))]
+        values = [int(v) for v in r["kinds"][kind][1][s, :n]]
+        counts.append(_structure_misses(p[k][chosen["order"]], s, values))
+    eps_rings = _ring_error_rates(counts, eps)
+
     decoded_rings: list[DecodedRing] = []
     ci = 0
     prev_next: int | None = None
@@ -315,11 +353,7 @@ def decode_soft(
         kind = _KINDS[kind_i]
         _, best_v, ll = r["kinds"][kind]
         values = [int(v) for v in best_v[s, :n]]
-        # calibration: the separators and the fill are known once the parse is chosen; their
-        # disagreement with the measurement estimates this ring's gore error rate, which then
-        # replaces eps in the confidences (a misregistered or badly measured ring cannot
-        # claim near-certain symbols)
-        eps_k = _ring_error_rate(p[k][chosen["order"]], s, values, eps)
+        eps_k = eps_rings[ci - 1]
         if eps_k > eps:
             t_k = _parse_tables(p[k][chosen["order"]], eps_k)
             r = dict(r, t=t_k, stack=np.stack([_kind_scores(t_k, kd)[0] for kd in _KINDS]))
@@ -389,16 +423,18 @@ def _spiral_dp(
         a[pos] += 0.1
     backs = []
     ns = np.arange(1, _S + 1)
+    q_all = np.arange(_N)[:, None]
+    s_of = (q_all - spec.SLOT_GORES * ns[None, :]) % _N  # (q, n-1): the start s with s + 10 n = q
     for sc in scores[1:]:
-        # best previous (s, n) for each predicted next start q = s + 10 n
-        b = np.full(_N, -np.inf)
+        # best previous (s, n) for each predicted next start q = s + 10 n (ties: smallest s)
+        cand = a[s_of, ns[None, :] - 1]  # (q, n-1)
+        b = cand.max(axis=1)
+        tie = np.where((cand == b[:, None]) & np.isfinite(b)[:, None], s_of, _N)
+        n_i = np.argmin(tie, axis=1)
+        found = np.isfinite(b)
         arg = np.zeros((_N, 2), dtype=int)
-        for s in range(_N):
-            q = (s + spec.SLOT_GORES * ns) % _N
-            for n_i, qq in enumerate(q):
-                if a[s, n_i] > b[qq]:
-                    b[qq] = a[s, n_i]
-                    arg[qq] = (s, n_i + 1)
+        arg[found, 0] = s_of[found, n_i[found]]
+        arg[found, 1] = n_i[found] + 1
         q_glob = int(np.argmax(b))
         off = b[q_glob] - penalty
         from_q = np.where(b >= off, np.arange(_N), q_glob)

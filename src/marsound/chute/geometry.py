@@ -80,6 +80,14 @@ def fit_ellipse_robust(
     return ell, float(keep.mean())
 
 
+def _apply(g: NDArray[np.float64], p: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Homography ``g`` applied to points (n, 2), written out (a BLAS product of n x 3 by 3 x 3
+    wakes its thread pool, which on a busy machine costs more than the arithmetic)."""
+    x, y = p[:, 0], p[:, 1]
+    w = g[2, 0] * x + g[2, 1] * y + g[2, 2]
+    return np.column_stack([(g[0, 0] * x + g[0, 1] * y + g[0, 2]) / w, (g[1, 0] * x + g[1, 1] * y + g[1, 2]) / w])
+
+
 @dataclass(frozen=True)
 class CanopyFrame:
     """Homography ``G`` mapping canonical canopy coordinates (rim = unit circle; x right, y down) to image pixels."""
@@ -91,12 +99,10 @@ class CanopyFrame:
 
     def to_image(self, u: NDArray[np.float64]) -> NDArray[np.float64]:
         """Canonical points (n, 2) → image points (n, 2)."""
-        h = np.column_stack([u, np.ones(len(u))]) @ self.G.T
-        return h[:, :2] / h[:, 2:3]
+        return _apply(self.G, u)
 
     def to_canonical(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
-        h = np.column_stack([x, np.ones(len(x))]) @ np.linalg.inv(self.G).T
-        return h[:, :2] / h[:, 2:3]
+        return _apply(np.asarray(np.linalg.inv(self.G), dtype=np.float64), x)
 
     @property
     def centre_px(self) -> tuple[float, float]:
@@ -144,6 +150,65 @@ def projective_frame(rim: Ellipse, inner: Ellipse) -> CanopyFrame | None:
     return centred_frame(rim, (float(c[0]), float(c[1])), inner)
 
 
+def centred_homographies(
+    rim: Ellipse, centres_px: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """Homographies ``G`` (n, 3, 3) of :func:`centred_frame` for many images of the centre at
+    once (n, 2), and which of them are valid (the others hold the identity)."""
+    t, c1 = _normalised_rim(rim)
+    cen = np.asarray(centres_px, dtype=np.float64).reshape(-1, 2)
+    n = len(cen)
+    c = np.column_stack([(cen[:, 0] - t[0, 2]) / t[0, 0], (cen[:, 1] - t[1, 2]) / t[1, 1], np.ones(n)])
+    ok = np.all(np.isfinite(c), axis=1)
+    c[~ok] = (0.0, 0.0, 1.0)
+    ok &= np.hypot(c[:, 0], c[:, 1]) <= 0.5  # the centre must lie well inside the rim
+    line = c @ c1.T
+    ok &= np.abs(line[:, 2]) >= 1e-12
+    line = line / np.where(ok, line[:, 2], 1.0)[:, None]
+    hpi = np.tile(np.eye(3), (n, 1, 1))
+    hpi[:, 2, :2] = -line[:, :2]
+    hpi[:, 2, 2] = 1.0
+    hpi[:, 2] = np.where(ok[:, None], hpi[:, 2], (0.0, 0.0, 1.0))  # inverse of [[I, 0], line]
+    c1p = np.transpose(hpi, (0, 2, 1)) @ c1 @ hpi
+    m = c1p[:, :2, :2]
+    mv = c1p[:, :2, 2]
+    k = c1p[:, 2, 2]
+    det = m[:, 0, 0] * m[:, 1, 1] - m[:, 0, 1] * m[:, 1, 0]
+    ok &= np.abs(det) > 1e-300
+    det = np.where(ok, det, 1.0)
+    minv = np.stack([np.stack([m[:, 1, 1], -m[:, 0, 1]], -1), np.stack([-m[:, 1, 0], m[:, 0, 0]], -1)], 1)
+    minv = minv / det[:, None, None]
+    cp = -np.einsum("nij,nj->ni", minv, mv)
+    scale = np.einsum("ni,nij,nj->n", cp, m, cp) - k
+    ok &= scale > 0
+    mn = m / np.where(ok, scale, 1.0)[:, None, None]
+    # Cholesky of the 2x2 mn = aᵀ a, a upper triangular
+    a00 = np.sqrt(np.where(ok & (mn[:, 0, 0] > 0), mn[:, 0, 0], 1.0))
+    ok &= mn[:, 0, 0] > 0
+    a01 = mn[:, 0, 1] / a00
+    rest = mn[:, 1, 1] - a01**2
+    ok &= rest > 0
+    a11 = np.sqrt(np.where(ok, rest, 1.0))
+    aff = np.tile(np.eye(3), (n, 1, 1))
+    aff[:, 0, 0] = 1.0 / a00
+    aff[:, 0, 1] = -a01 / (a00 * a11)
+    aff[:, 1, 1] = 1.0 / a11
+    aff[:, :2, 2] = cp
+    g = t @ hpi @ aff
+    g = g / g[:, 2:3, 2:3]
+    # sanity: the rim maps onto the rim
+    ang = np.linspace(0, 2 * np.pi, 16, endpoint=False)
+    u = np.column_stack([np.sin(ang), -np.cos(ang), np.ones(16)])
+    h = np.einsum("nij,mj->nmi", g, u)
+    pts = h[..., :2] / h[..., 2:3]
+    d = pts - np.asarray(rim.centre)
+    r = np.sqrt(np.einsum("nmi,ij,nmj->nm", d, rim.shape_matrix(), d))
+    ok &= np.all(np.isfinite(r), axis=1)
+    ok &= np.max(np.abs(np.where(np.isfinite(r), r, 0.0) - 1.0), axis=1) <= 0.02
+    g[~ok] = np.eye(3)
+    return g, ok
+
+
 def centred_frame(
     rim: Ellipse, centre_px: tuple[float, float], inner: Ellipse | None = None
 ) -> CanopyFrame | None:
@@ -152,43 +217,8 @@ def centred_frame(
     The vanishing line of the canopy plane is the polar of the centre's image with respect to
     the rim's conic (the pole-polar relation is projective, and the polar of a circle's centre is
     the line at infinity), so the rim and the centre fix the homography up to a rotation. This is
-    how the decoder moves the centre without refitting any other ellipse.
+    how the decoder moves the centre without refitting any other ellipse
+    (:func:`centred_homographies` does it for many centres at once).
     """
-    t, c1 = _normalised_rim(rim)
-    c = np.array([(centre_px[0] - t[0, 2]) / t[0, 0], (centre_px[1] - t[1, 2]) / t[1, 1], 1.0])
-    if not np.all(np.isfinite(c)) or np.hypot(c[0], c[1]) > 0.5:  # the centre must lie well inside the rim
-        return None
-    line = c1 @ c
-    if abs(line[2]) < 1e-12:
-        return None
-    line = line / line[2]
-    hp = np.array([[1.0, 0, 0], [0, 1.0, 0], line])
-    hpi = np.linalg.inv(hp)
-    c1p = hpi.T @ c1 @ hpi
-    m = c1p[:2, :2]
-    mv = c1p[:2, 2]
-    k = c1p[2, 2]
-    try:
-        cp = -np.linalg.solve(m, mv)
-    except np.linalg.LinAlgError:
-        return None
-    scale = cp @ m @ cp - k
-    if scale <= 0:
-        return None
-    mn = m / scale
-    try:
-        a = np.linalg.cholesky(mn).T
-    except np.linalg.LinAlgError:
-        return None
-    aff = np.eye(3)
-    aff[:2, :2] = np.linalg.inv(a)
-    aff[:2, 2] = cp
-    g = t @ hpi @ aff
-    g = g / g[2, 2]
-    frame = CanopyFrame(g, rim, inner, True)
-    # sanity: the canonical centre maps to c and the rim maps onto the rim
-    ang = np.linspace(0, 2 * np.pi, 16, endpoint=False)
-    pts = frame.to_image(np.column_stack([np.sin(ang), -np.cos(ang)]))
-    if np.max(np.abs(rim.normalised_radius(pts) - 1.0)) > 0.02:
-        return None
-    return frame
+    g, ok = centred_homographies(rim, np.asarray([centre_px], dtype=np.float64))
+    return CanopyFrame(g[0], rim, inner, True) if ok[0] else None

@@ -42,7 +42,7 @@ from numpy.typing import NDArray
 
 from marsound.chute import spec
 from marsound.chute.canopy import NoCanopyError, gap_ellipse, locate_canopy, resize_max
-from marsound.chute.centre import centre_error, moved_centre, search_centre
+from marsound.chute.centre import centre_error, moved_centre, ring_offsets, search_centre
 from marsound.chute.decode_bits import CLOCKWISE, Decoded, decode_soft
 from marsound.chute.geometry import CanopyFrame
 from marsound.chute.gores import classify_gores
@@ -54,6 +54,7 @@ from marsound.chute.polar import (
     gore_strength,
     polar_chroma,
     polar_points,
+    project,
     sample,
 )
 from marsound.chute.radial import radial_frame
@@ -171,6 +172,7 @@ class CanopyReading:
     erased: int
     scale: float = 1.0
     notes: list[str] = field(default_factory=list)
+    _decoded: tuple[bytes, Decoded] | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -286,28 +288,31 @@ def as_bgr8(img: NDArray) -> NDArray[np.uint8]:
 
 
 def _segment_rows(prof: NDArray[np.float64], n_seg: int, min_len: int) -> list[int]:
-    """Split rows into ``n_seg`` contiguous segments minimising within-segment squared error."""
+    """Split rows into ``n_seg`` contiguous segments minimising within-segment squared error
+    (dynamic programming over cut positions; the earliest cut wins a tie)."""
     n = len(prof)
     cs = np.concatenate([np.zeros((1, prof.shape[1])), np.cumsum(prof, axis=0)])
     cs2 = np.concatenate([[0.0], np.cumsum((prof**2).sum(axis=1))])
-
-    def sse(i: int, j: int) -> float:
-        s = cs[j] - cs[i]
-        return float(cs2[j] - cs2[i] - (s @ s) / (j - i))
-
+    # sse[i, j]: squared error of rows i .. j-1 about their mean (j - i >= 1); |cs_j - cs_i|²
+    # from the Gram matrix of the cumulative sums
+    gram = np.einsum("ik,jk->ij", cs, cs)  # not BLAS: its threads cost more than this small product
+    sq = np.diag(gram)
+    length = np.arange(n + 1)[None, :] - np.arange(n + 1)[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sse = cs2[None, :] - cs2[:, None] - (sq[None, :] - 2 * gram + sq[:, None]) / length
+    sse = np.where(length >= min_len, sse, np.inf)
     inf = float("inf")
     cost = np.full((n_seg + 1, n + 1), inf)
     arg = np.zeros((n_seg + 1, n + 1), dtype=int)
     cost[0, 0] = 0.0
     for k in range(1, n_seg + 1):
+        lo = (k - 1) * min_len
         for j in range(k * min_len, n + 1):
-            for i in range((k - 1) * min_len, j - min_len + 1):
-                if cost[k - 1, i] == inf:
-                    continue
-                c = cost[k - 1, i] + sse(i, j)
-                if c < cost[k, j]:
-                    cost[k, j] = c
-                    arg[k, j] = i
+            c = cost[k - 1, lo : j - min_len + 1] + sse[lo : j - min_len + 1, j]
+            if c.size and np.isfinite(c).any():
+                i = int(np.argmin(c))
+                cost[k, j] = c[i]
+                arg[k, j] = lo + i
     cuts = [n]
     for k in range(n_seg, 0, -1):
         cuts.append(arg[k, cuts[-1]])
@@ -409,8 +414,8 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
 
     # principal chroma axis of the canopy (red vs white)
     mu, axis = chroma_axis(np.concatenate([feat.reshape(-1, 2), feat_b.reshape(-1, 2)]))
-    f1 = (feat - mu) @ axis  # (rows, angles)
-    f1b = (feat_b - mu) @ axis
+    f1 = project(feat, mu, axis)  # (rows, angles)
+    f1b = project(feat_b, mu, axis)
 
     rows = f1 - f1.mean(axis=1, keepdims=True)
     cuts = _segment_rows(rows, spec.N_DISK_RINGS, max(3, len(radii) // 12))
@@ -458,8 +463,8 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
         if moved is None:
             break
         frame_d = moved
-        f1 = (polar_chroma(img, frame_d, radii, ang, rel) - mu) @ axis
-        f1b = (polar_chroma(img, frame_d, band_r, ang, rel) - mu) @ axis
+        f1 = project(polar_chroma(img, frame_d, radii, ang, rel), mu, axis)
+        f1b = project(polar_chroma(img, frame_d, band_r, ang, rel), mu, axis)
         edge_k = edges(f1)
         z = np.sum(np.sum(edge_k, axis=0) * carrier)
         if np.hypot(*e) < CENTRE_CONVERGED:
@@ -476,16 +481,19 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
     # no centre correction, over its central half
     gd = 2 * np.pi / spec.N_GORES
     gore_c = phase + (np.arange(spec.N_GORES) + 0.5) * gd
+    # each ring's own centre and phase (the dome's parallax, the gores' twist)
+    offsets = ring_offsets(edge_k, ring_r, carrier, z, sec_theta)
     cols = []
     lum = []
     clipped = []
-    for r0, r1 in ring_radii:
+    for (r0, r1), (e_k, c_k) in zip(ring_radii, offsets, strict=True):
         in_disk = r0 < band[0]
         half = (DISK_GORE_WIDTH if in_disk else BAND_GORE_WIDTH) / 2
         fr_a = np.linspace(-half, half, SAMPLES_PER_SIDE)
-        ga = (gore_c[:, None] + fr_a[None, :] * gd).ravel()
+        ga = (gore_c[:, None] + c_k + fr_a[None, :] * gd).ravel()
         rr = np.linspace(r0, r1, SAMPLES_PER_SIDE)
-        smp = sample(img, frame_d, polar_points(rr, ga), rel).reshape(len(rr), spec.N_GORES, len(fr_a), 3)
+        pts = polar_points(rr, ga) + e_k[None, :]
+        smp = sample(img, frame_d, pts, rel).reshape(len(rr), spec.N_GORES, len(fr_a), 3)
         smp = smp.transpose(1, 0, 2, 3).reshape(spec.N_GORES, -1, 3).astype(np.float64)
         cols.append(chroma(smp))  # (80, 49, 2)
         lum.append(smp.sum(-1))
@@ -539,8 +547,17 @@ def gap_occluders(
 
 
 def decode_reading(reading: CanopyReading) -> Decoded:
-    """Grammar decoding of a :class:`CanopyReading` (blank ring positions are skipped)."""
-    return decode_soft(reading.p_red, eps=DECODE_EPS, blank_threshold=BLANK_THRESHOLD)
+    """Grammar decoding of a :class:`CanopyReading` (blank ring positions are skipped).
+
+    The result is kept with the reading (for as long as its ``p_red`` is unchanged):
+    :func:`read_canopy` compares candidate readings by their decoded confidence.
+    """
+    key = np.asarray(reading.p_red, dtype=np.float64).tobytes()
+    if reading._decoded is not None and reading._decoded[0] == key:
+        return reading._decoded[1]
+    decoded = decode_soft(reading.p_red, eps=DECODE_EPS, blank_threshold=BLANK_THRESHOLD)
+    reading._decoded = (key, decoded)
+    return decoded
 
 
 def decode_array(bgr: NDArray[np.uint8]) -> ImageDecode:

@@ -61,8 +61,15 @@ def polar_mask(
     return ang, vals
 
 
+_LOG_LUT = np.log(np.arange(256, dtype=np.float64) + CHROMA_OFFSET)
+"""``log(v + CHROMA_OFFSET)`` for every 8-bit value: :func:`chroma` of uint8 colours by lookup."""
+
+
 def chroma(bgr: NDArray) -> NDArray[np.float64]:
     """Intensity-free colour: (log R/G, log B/G)."""
+    if bgr.dtype == np.uint8:
+        lb, lg, lr = _LOG_LUT[bgr[..., 0]], _LOG_LUT[bgr[..., 1]], _LOG_LUT[bgr[..., 2]]
+        return np.stack([lr - lg, lb - lg], axis=-1)
     x = np.asarray(bgr, dtype=np.float64) + CHROMA_OFFSET
     return np.stack([np.log(x[..., 2] / x[..., 1]), np.log(x[..., 0] / x[..., 1])], axis=-1)
 
@@ -73,6 +80,12 @@ def polar_chroma(
     """Chroma (:func:`chroma`) of ``img`` on a (radii × angles) polar grid of ``frame``."""
     polar = sample(img, frame, polar_points(radii, angles_rad), rel)
     return chroma(polar.reshape(len(radii), len(angles_rad), 3))
+
+
+def project(feat: NDArray[np.float64], mu: NDArray[np.float64], axis: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``(feat - mu) @ axis`` for 2-vectors (..., 2), written out: a BLAS matrix-vector product
+    wakes its thread pool, which on a busy machine costs more than the arithmetic."""
+    return (feat[..., 0] - mu[0]) * axis[0] + (feat[..., 1] - mu[1]) * axis[1]
 
 
 def chroma_axis(feat: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:

@@ -32,8 +32,9 @@ SEARCH_RADIUS = 0.3
 (the real frame's outline, disk on one side and band on the other, is 0.16 off)."""
 SEARCH_STEPS = (0.04, 0.012, 0.004)
 """Grid steps (outline radii) of the coarse-to-fine centre search; each level searches ± two
-steps of the previous one about its best point. The first level is scored on the outer circles
-only (a centre error e smears the gore phase by a whole gore at radius e / 0.08)."""
+steps of the previous one about its best point. All levels but the last are scored on the outer
+circles only (a centre error e smears the gore phase by a whole gore at radius e / 0.08; the
+inner circles give the last level its precision)."""
 SEARCH_RADII = (0.3, 0.42, 0.54, 0.66, 0.78, 0.9)
 """Radii (outline radii) of the circles on which the gore harmonic is measured."""
 SEARCH_ANGLES = 640
@@ -61,23 +62,48 @@ def translated_frame(frame: CanopyFrame, centre_px: tuple[float, float]) -> Cano
     return affine_frame(Ellipse((float(centre_px[0]), float(centre_px[1])), frame.rim.axes, frame.rim.angle_deg))
 
 
+_LUM_LUT = np.log(np.arange(3 * 255 + 1, dtype=np.float32) + np.float32(6.0))
+"""Log brightness of every sum of three 8-bit channels (offset 6)."""
+
+
 def _features(small: NDArray[np.uint8]) -> NDArray[np.float32]:
     """Per pixel (log R/G, log B/G, log brightness): colour changes and the billow's shading."""
     c = chroma(small).astype(np.float32)
-    lum = np.log(small.astype(np.float32).sum(-1) + 6.0)[..., None]
+    lum = _LUM_LUT[small.sum(-1, dtype=np.int32)][..., None]
     return np.concatenate([c, lum], axis=-1)
 
 
-def _harmonic_score(
-    feat: NDArray[np.float32], frame: CanopyFrame, rel: float, radii: tuple[float, ...] = SEARCH_RADII
-) -> float:
-    """Sum over the search circles and features of the 80th harmonic's prominence."""
+def _harmonic_scores(
+    feat: NDArray[np.float32],
+    frame: CanopyFrame,
+    centres: NDArray[np.float64],
+    rel: float,
+    radii: tuple[float, ...] = SEARCH_RADII,
+) -> NDArray[np.float64]:
+    """For each centre (n, 2; pixels of ``frame``), the sum over the search circles and features
+    of the 80th harmonic's prominence in ``frame``'s rim moved there (:func:`translated_frame`).
+
+    A translated affine frame maps canonical points by the same linear part, so the circles'
+    offsets are computed once and all candidates are sampled in one ``cv2.remap``.
+    """
+    import cv2
+
     ang = (np.arange(SEARCH_ANGLES) + 0.5) * (2 * np.pi / SEARCH_ANGLES)
-    prof = sample(feat, frame, polar_points(np.asarray(radii), ang), rel)
-    prof = prof.reshape(len(radii), SEARCH_ANGLES, feat.shape[-1]).transpose(0, 2, 1)
+    lin = translated_frame(frame, (0.0, 0.0)).G[:2, :2]
+    pp = polar_points(np.asarray(radii), ang)
+    offsets = np.column_stack(
+        [lin[0, 0] * pp[:, 0] + lin[0, 1] * pp[:, 1], lin[1, 0] * pp[:, 0] + lin[1, 1] * pp[:, 1]]
+    )  # (m, 2), written out (no BLAS)
+    centres = np.asarray(centres, dtype=np.float64).reshape(-1, 2)
+    n, m = len(centres), len(offsets)
+    xy = ((offsets[None] + centres[:, None]) * rel).astype(np.float32).reshape(n * m, 2)
+    mx = np.ascontiguousarray(xy[:, 0].reshape(n * len(radii), SEARCH_ANGLES))
+    my = np.ascontiguousarray(xy[:, 1].reshape(n * len(radii), SEARCH_ANGLES))
+    prof = cv2.remap(feat, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    prof = np.asarray(prof).reshape(n, len(radii), SEARCH_ANGLES, feat.shape[-1]).transpose(0, 1, 3, 2)
     spec_ = np.abs(np.fft.rfft(edge_energy(prof), axis=-1))
     strength = spec_[..., 80] / (np.median(spec_[..., OFFSIDE_HARMONICS], axis=-1) + 1e-9)
-    return float(strength.sum())
+    return np.asarray(strength.reshape(n, -1).sum(axis=1), dtype=np.float64)
 
 
 def seam_centre(
@@ -95,23 +121,21 @@ def seam_centre(
         feat = _features(img)
     r0 = frame.rim.mean_radius
     best_c = np.asarray(frame.centre_px, dtype=float)
-    best_s = _harmonic_score(feat, translated_frame(frame, tuple(best_c)), rel, SEARCH_RADII[len(SEARCH_RADII) // 2 :])
+    outer = SEARCH_RADII[len(SEARCH_RADII) // 2 :]
+    best_s = 0.0
     for level, step in enumerate(steps):
-        radii = (
-            SEARCH_RADII[len(SEARCH_RADII) // 2 :] if level == 0 and len(steps) == len(SEARCH_STEPS) else SEARCH_RADII
-        )
-        if level == 1:
-            best_s = _harmonic_score(feat, translated_frame(frame, (float(best_c[0]), float(best_c[1]))), rel)
+        # the outer circles until the last level (the inner ones, most sensitive to the centre,
+        # give the final precision)
+        radii = outer if level < len(steps) - 1 else SEARCH_RADII
+        best_s = float(_harmonic_scores(feat, frame, best_c[None], rel, radii)[0])
         offs = np.arange(-span, span + 1e-9, step)
-        centre = best_c.copy()
-        for dx in offs:
-            for dy in offs:
-                if np.hypot(dx, dy) > span + 1e-9:
-                    continue
-                c = centre + r0 * np.array([dx, dy])
-                s = _harmonic_score(feat, translated_frame(frame, (float(c[0]), float(c[1]))), rel, radii)
-                if s > best_s:
-                    best_s, best_c = s, c
+        dx, dy = (g.ravel() for g in np.meshgrid(offs, offs, indexing="ij"))
+        inside = np.hypot(dx, dy) <= span + 1e-9
+        cands = best_c[None] + r0 * np.column_stack([dx[inside], dy[inside]])
+        scores = _harmonic_scores(feat, frame, cands, rel, radii)
+        i = int(np.argmax(scores))
+        if scores[i] > best_s:
+            best_s, best_c = float(scores[i]), cands[i]
         span = 2 * step
     return (float(best_c[0]), float(best_c[1])), best_s
 
@@ -136,7 +160,9 @@ def rim_along_rays(sky_dist: NDArray[np.float32], frame: CanopyFrame) -> Ellipse
     # consensus radius: the outermost radius that many rays cross near (the gap's inner edge is
     # crossed on every ray too, the band's outer edge only where the band stands out)
     grid = np.linspace(RAY_RADII[0], RAY_RADII[1], 116)
-    support = np.array([sum(bool(np.any(np.abs(c / g - 1) < RIM_TOLERANCE / 2)) for c in cand) for g in grid])
+    # rays with a crossing within RIM_TOLERANCE / 2 of each grid radius
+    near = np.abs(radii[None, :-1] / grid[:, None] - 1) < RIM_TOLERANCE / 2  # (grid, radii)
+    support = np.count_nonzero(np.einsum("gr,ra->ga", near.astype(np.float32), falling.astype(np.float32)) > 0, axis=1)
     peaks = [
         i
         for i in range(len(grid))
