@@ -5,17 +5,24 @@ start of the recording). The listener hears, at time ``t``, what was emitted at 
 
     t = tau + (d(tau) - r0) / c_inf
 
-Two stages, both streaming with bounded memory:
+Two stages, both streaming with bounded memory, both on fixed grids of absolute sample indices
+(so the output is bit-identical for any input block size):
 
-1. **Propagation filter, in emission time.** The input is cut into blocks of ``B`` samples
-   (about 10 ms). At each block boundary the filter ``G (r0/d) exp(-i (k - 2 pi f / c_inf)(d - r0))``
-   (absorption, dispersion and spreading, without the bulk delay) is designed for the distance
-   of that moment; inside a block the outputs of the two boundary filters are crossfaded linearly,
-   so the response glides continuously (no zipper noise, no steps in level).
+1. **Propagation filter, in emission time.** The filter ``exp(-i (k - 2 pi f / c_inf) L)``
+   (absorption and dispersion without the bulk delay; ``L = d - r0``) is designed on a grid of
+   path lengths ``L_i`` (:func:`distance_grid`: steps such that crossfading neighbours is accurate to
+   ``GRID_TOLERANCE`` of the filter's peak at every frequency; short near the source, where high
+   frequencies are still loud, longer as they are absorbed). The input is filtered in chunks
+   (overlap-save FFTs at least 4x the filter length) by the designs whose cells the chunk's
+   distances visit, and at every sample the two neighbouring outputs are crossfaded linearly in
+   ``L``; the spreading gain ``G r0 / d(tau)`` is applied per sample. The response glides
+   continuously (no zipper noise, no steps in level), at the cost of about two inverse FFTs per chunk
+   for a slow source, instead of a new design every 10 ms.
 2. **Time-varying delay.** The filtered signal is read at the fractional positions ``tau(t) fs``
-   with a windowed-sinc interpolator (24 taps, Kaiser window, 512 phases with linear
-   interpolation between phases). The changing delay produces the Doppler shift: a source receding
-   at radial speed ``v`` is heard at ``c / (c + v)`` times its frequency.
+   with a windowed-sinc interpolator (24 taps, Kaiser window) in Farrow form
+   (:mod:`marsound.rendering.fractional_delay`): vectorised over chunks of output samples. The
+   changing delay produces the Doppler shift: a source receding at radial speed ``v`` is heard at
+   ``c / (c + v)`` times its frequency.
 
 Trajectory files (CSV, ``#`` comments allowed, optional header): ``time_s,distance_m`` or
 ``time_s,x_m,y_m,z_m`` (listener at the origin). Time must increase strictly; before the first and
@@ -27,6 +34,7 @@ from __future__ import annotations
 
 import csv
 import math
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +44,7 @@ from numpy.typing import ArrayLike, NDArray
 from marsound._validate import audio_samples, positive_finite
 from marsound.errors import FileFormatError, InvalidParameterError
 from marsound.physics import DEFAULT_MODEL, Atmosphere, get_model, preset
+from marsound.rendering import _fft
 from marsound.rendering.filters import (
     DEFAULT_SOURCE_PRESET,
     MAX_DISTANCE_M,
@@ -44,12 +53,20 @@ from marsound.rendering.filters import (
     check_sample_rate,
     design_propagation_filter,
 )
+from marsound.rendering.fractional_delay import FIRST_TAP, HALF, read_at
 from marsound.rendering.source_models import DEFAULT_SOURCE_MODEL, source_gain_db
 
 F32 = np.float32
-INTERP_TAPS = 24
-INTERP_PHASES = 512
-KAISER_BETA = 8.0
+#: Crossfade accuracy of the distance grid of filters, relative to the filter's peak (-80 dB).
+GRID_TOLERANCE = 1e-4
+#: Shortest FFT of the stage-1 overlap-save.
+MIN_FFT_LENGTH = 8192
+#: FFT length above which the stage-1 FFTs are only 2x the filter (not 4x).
+LONG_FFT_LENGTH = 1 << 18
+#: Memory for filter designs kept between chunks [bytes] (a pass-by's whole grid, at 48 kHz).
+SPECTRA_CACHE_BYTES = 32 << 20
+#: Output samples read out per call of the interpolator (a fixed grid).
+OUTPUT_CHUNK = 16384
 MIN_DISTANCE_M = 1e-3
 #: Trajectory times must lie within +/- this [s] (about 11.6 days) of the recording's start.
 MAX_TRAJECTORY_TIME_S = 1e6
@@ -203,15 +220,48 @@ def _is_number(s: str) -> bool:
     return True
 
 
-def _interpolation_table() -> NDArray[np.float64]:
-    """Windowed-sinc kernels: row q holds the taps for fractional offset q / INTERP_PHASES."""
-    half = INTERP_TAPS // 2
-    frac = np.arange(INTERP_PHASES + 1) / INTERP_PHASES
-    k = np.arange(-half + 1, half + 1)  # tap offsets relative to floor(position)
-    x = k[None, :] - frac[:, None]
-    r = np.clip(1.0 - (x / half) ** 2, 0.0, 1.0)
-    w = np.sinc(x) * np.i0(KAISER_BETA * np.sqrt(r)) / np.i0(KAISER_BETA)
-    return w / w.sum(axis=1, keepdims=True)
+def distance_grid(
+    kappa: NDArray[np.complex128],
+    level: NDArray[np.float64],
+    length_min_m: float,
+    length_max_m: float,
+    *,
+    tolerance: float = GRID_TOLERANCE,
+) -> NDArray[np.float64]:
+    """Path lengths ``L_i`` at which filters are designed, so that crossfading neighbours is accurate.
+
+    Between two designs ``L_i < L < L_i+1`` the filter is the linear crossfade of the two in ``L``.
+    At frequency ``f`` the exact response ``exp(-i kappa L)`` and the crossfade differ, relative to
+    the response at ``L_i``, by at most ``(|kappa| dL)^2 / 8`` (at mid-cell, for small ``|kappa| dL``).
+    With ``a(f) = level(f) exp(-alpha(f) L_i)`` (``alpha = -Im kappa``) relative to the strongest
+    frequency, each step ``dL = sqrt(8 tolerance / max_f(a |kappa|^2))`` keeps that error below
+    ``tolerance`` of the filter's peak at every frequency. Steps are short where high frequencies
+    are still loud (near the source) and grow as they are absorbed.
+
+    Parameters
+    ----------
+    kappa : ndarray of complex
+        Residual wavenumber ``k(f) - 2 pi f / c_ref`` [rad/m, Np/m] on a frequency grid.
+    level : ndarray of float
+        Broadband weighting on the same grid (the band-edge roll-off), 0-1.
+    length_min_m, length_max_m : float
+        Range of ``L = d - r0`` [m] to cover.
+    tolerance : float
+        Largest crossfade error relative to the filter's peak gain.
+    """
+    mag = np.abs(kappa)
+    alpha = -kappa.imag
+    with np.errstate(divide="ignore"):
+        log_level = np.log(np.asarray(level, dtype=float))  # -inf where the band edge is 0
+    step0 = math.sqrt(8.0 * tolerance)
+    grid = [float(length_min_m)]
+    while grid[-1] < length_max_m:
+        log_a = log_level - alpha * grid[-1]  # in logs: no overflow for L < 0 (listener nearer than r0)
+        a = np.exp(log_a - log_a.max())  # level relative to the strongest frequency
+        weighted = math.sqrt(float((mag * mag * a).max()))  # error ~ a |kappa|^2 dL^2 / 8
+        step = step0 / weighted if weighted > 0 else math.inf
+        grid.append(min(grid[-1] + step, float(length_max_m)))
+    return np.asarray(grid)
 
 
 class MovingSourceFilter:
@@ -229,6 +279,9 @@ class MovingSourceFilter:
         As in :func:`marsound.rendering.render`.
     extra_gain : float
         Broadband factor (for normalisation).
+    grid_tolerance : float
+        Accuracy of the crossfade between filters designed on a grid of distances
+        (:func:`distance_grid`), relative to the filter's peak gain.
     """
 
     def __init__(
@@ -243,12 +296,12 @@ class MovingSourceFilter:
         source_model: str = DEFAULT_SOURCE_MODEL,
         model: str = DEFAULT_MODEL,
         extra_gain: float = 1.0,
+        grid_tolerance: float = GRID_TOLERANCE,
     ):
-        from scipy import fft
-
         self.fs = fs = check_sample_rate(sample_rate_hz)
         self.channels = int(channels)
         self.r0 = r0 = positive_finite(source_distance_m, "source_distance_m")
+        tol = positive_finite(grid_tolerance, "grid_tolerance")
         self.trajectory = trajectory
         self.atmosphere = atmosphere
         src = preset(DEFAULT_SOURCE_PRESET) if source_atmosphere is None else source_atmosphere
@@ -282,16 +335,25 @@ class MovingSourceFilter:
         post = max(s[1] for s in spans)
         self.lead = math.ceil(pre) + 1
         self.taps = self.lead + math.ceil(post) + 1
-        self.block = int(2 ** round(math.log2(max(256.0, fs * 0.01))))
-        self.nfft = int(fft.next_fast_len(self.block + self.taps - 1, real=True))
+        # stage 1 works on chunks of `block` samples, overlap-save with FFTs of `nfft`: 4x the filter
+        # (longer chunks visit more grid cells: more transforms), 2x for very long filters (memory)
+        want = min(4 * self.taps, max(2 * self.taps, LONG_FFT_LENGTH))
+        self.nfft = int(2 ** math.ceil(math.log2(max(want, MIN_FFT_LENGTH))))
+        self.block = self.nfft - self.taps + 1
         self._design_n = int(2 ** math.ceil(math.log2(max(2 * self.taps, 1024))))
         f = np.fft.rfftfreq(self._design_n, 1.0 / fs)
         k = np.zeros(f.size, dtype=complex)
         k[1:] = _wavenumber(f[1:], atmosphere, m.name)
         self._kappa = k - 2.0 * np.pi * f / self.c_ref
-        self._shift = np.exp(-2j * np.pi * f * self.lead / fs) * _band_edge(f, fs)
-        self._cache: tuple[float, NDArray[np.complex64]] | None = None
-        self._table = _interpolation_table()
+        edge = _band_edge(f, fs)
+        self._shift = np.exp(-2j * np.pi * f * self.lead / fs) * edge
+        self.grid_m = distance_grid(self._kappa, edge, lengths[0], lengths[1], tolerance=tol)
+        self._grid_index = np.arange(self.grid_m.size, dtype=float)
+        self._spectra: OrderedDict[int, NDArray[np.complex64]] = OrderedDict()
+        self._spectra_kept = max(2, SPECTRA_CACHE_BYTES // (8 * (self.nfft // 2 + 1)))
+        self._spec_buf = np.empty((self.channels, self.nfft // 2 + 1), np.complex64)
+        self._prod_buf = np.empty_like(self._spec_buf)
+        self._y_buf = np.empty((self.channels, self.nfft), F32)
         # breakpoints of listener time t(tau) for the inverse map (ends extended with slope 1)
         tt, dd = trajectory.time_s, trajectory.distance_m
         tau = np.concatenate([[tt[0] - _FAR_S], tt, [tt[-1] + _FAR_S]])
@@ -309,41 +371,60 @@ class MovingSourceFilter:
         self._flushed = False
 
     # ----------------------------------------------------------------- stage 1: filters
-    def _spectrum_for(self, z_index: int) -> NDArray[np.complex64]:
-        from scipy import fft
-
-        tau = (z_index - self.lead) / self.fs
-        d = float(self.trajectory.distance_at(tau))
-        if self._cache is not None and abs(self._cache[0] - d) < 1e-4:
-            return self._cache[1]
-        length = d - self.r0
-        h = np.fft.irfft(np.exp(-1j * self._kappa * length) * self._shift, self._design_n)[: self.taps]
-        spec = fft.rfft(h * (self._g * self.r0 / d), self.nfft).astype(np.complex64)
-        self._cache = (d, spec)
+    def _spectrum(self, i: int) -> NDArray[np.complex64]:
+        """Transfer function (FFT of the truncated FIR, no gains) of grid length ``grid_m[i]``."""
+        spec = self._spectra.get(i)
+        if spec is None:
+            h = np.fft.irfft(np.exp(-1j * self._kappa * self.grid_m[i]) * self._shift, self._design_n)
+            padded = np.zeros(self.nfft, F32)
+            padded[: self.taps] = h[: self.taps]
+            spec = _fft.rfft(padded)
+            if len(self._spectra) >= self._spectra_kept:
+                self._spectra.popitem(last=False)
+            self._spectra[i] = spec
+        else:
+            self._spectra.move_to_end(i)
         return spec
 
-    def _filter_blocks(self, final: bool) -> None:
-        from scipy import fft
+    def _filter_chunk(self, seg: NDArray[np.float32]) -> NDArray[np.float32]:
+        """``block`` samples of z from ``taps - 1 + block`` input samples (history first)."""
+        b, m1, grid = self.block, self.taps - 1, self.grid_m
+        tau = (self._zdone + np.arange(b) - self.lead) / self.fs
+        dist = self.trajectory.distance_at(tau)
+        spec = _fft.rfft(seg, out=self._spec_buf)
+        prod, y = self._prod_buf, self._y_buf
+        if grid.size == 1:
+            np.multiply(spec, self._spectrum(0), out=prod)
+            z = _fft.irfft(prod, self.nfft, out=y)[:, m1:].copy()
+        else:
+            # fractional grid index of every sample: the crossfade weight of grid point i is the hat
+            # max(0, 1 - |pos - i|) (linear in L between neighbours)
+            pos64 = np.interp(dist - self.r0, grid, self._grid_index)
+            first = int(pos64.min())
+            pos = (pos64 - first).astype(F32)  # small numbers: full float32 resolution
+            z = np.zeros((self.channels, b), F32)
+            for i in range(first, min(int(pos64.max()) + 1, grid.size - 1) + 1):
+                a = np.abs(pos - F32(i - first))
+                np.subtract(F32(1.0), a, out=a)
+                np.maximum(a, F32(0.0), out=a)
+                np.multiply(spec, self._spectrum(i), out=prod)
+                _fft.irfft(prod, self.nfft, out=y)
+                z += a * y[:, m1:]
+        z *= (self._g * self.r0 / dist).astype(F32)  # spreading, exact at every sample
+        return z
 
+    def _filter_blocks(self, final: bool) -> None:
         b, m1 = self.block, self.taps - 1
+        parts = []
         while self._xbuf.shape[1] - m1 >= b or (final and self._xbuf.shape[1] > m1):
             seg = self._xbuf[:, : m1 + b]
             if seg.shape[1] < m1 + b:
                 seg = np.concatenate([seg, np.zeros((self.channels, m1 + b - seg.shape[1]), F32)], axis=1)
-            spec = fft.rfft(seg, self.nfft, axis=-1)
-            j0 = self._zdone
-            h0 = self._spectrum_for(j0)
-            h1 = self._spectrum_for(j0 + b)
-            y0 = fft.irfft(spec * h0, self.nfft, axis=-1)[:, m1 : m1 + b]
-            if h1 is h0:
-                z = y0
-            else:
-                y1 = fft.irfft(spec * h1, self.nfft, axis=-1)[:, m1 : m1 + b]
-                w = (np.arange(b, dtype=F32) / F32(b))[None, :]
-                z = y0 + w * (y1 - y0)
-            self._zbuf = np.concatenate([self._zbuf, z.astype(F32)], axis=1)
+            parts.append(self._filter_chunk(seg))
             self._zdone += b
             self._xbuf = self._xbuf[:, b:]
+        if parts:
+            self._zbuf = np.concatenate([self._zbuf, *parts], axis=1)
 
     # ----------------------------------------------------------------- stage 2: delay
     def _positions(self, m: NDArray[np.int64]) -> NDArray[np.float64]:
@@ -357,44 +438,50 @@ class MovingSourceFilter:
         t_last = float(np.interp(tau_last, self._tau_nodes, self._t_nodes))
         return max(0, math.floor(t_last * self.fs) + 1)
 
+    def _z_range(self, first: int, stop: int) -> NDArray[np.float32]:
+        """z samples ``first .. stop - 1`` (absolute), zeros before the start and after the end."""
+        assert first >= self._zstart or self._zstart == 0, "z dropped too early"
+        lo, hi = first - self._zstart, stop - self._zstart
+        have = self._zbuf.shape[1]
+        if lo >= 0 and hi <= have:
+            return self._zbuf[:, lo:hi]
+        out = np.zeros((self.channels, stop - first), F32)
+        a, b = max(lo, 0), min(hi, have)
+        if b > a:
+            out[:, a - lo : b - lo] = self._zbuf[:, a:b]
+        return out
+
     def _read_out(self, final: bool) -> NDArray[np.float32]:
-        half = INTERP_TAPS // 2
         avail = self._zdone if self._zfinal is None else self._zfinal
         if final:
             end = self._output_end()
         else:
             # outputs whose interpolation window is inside the produced z
-            hi = avail - half - 1
+            hi = avail - HALF - 1
             t_hi = float(np.interp((hi - self.lead) / self.fs, self._tau_nodes, self._t_nodes))
             end = max(self._out_next, math.floor(t_hi * self.fs))
-        if end <= self._out_next:
+        outs = []
+        # fixed grid of output chunks: the same arithmetic whatever the input blocks
+        while self._out_next < end:
+            stop = (self._out_next // OUTPUT_CHUNK + 1) * OUTPUT_CHUNK
+            if stop > end:
+                if not final:
+                    break
+                stop = end
+            p = self._positions(np.arange(self._out_next, stop, dtype=np.int64))
+            first = math.floor(p[0]) + FIRST_TAP
+            last = math.floor(p[-1]) + HALF
+            outs.append(read_at(self._z_range(first, last + 1), first, p))
+            self._out_next = stop
+            # drop z no longer needed
+            keep_from = math.floor(self._positions(np.array([stop]))[0]) + FIRST_TAP - 1 - self._zstart
+            keep_from = min(keep_from, self._zbuf.shape[1])
+            if keep_from > 0:
+                self._zbuf = self._zbuf[:, keep_from:]
+                self._zstart += keep_from
+        if not outs:
             return np.zeros((0, self.channels), F32)
-        m = np.arange(self._out_next, end, dtype=np.int64)
-        p = self._positions(m)
-        ip = np.floor(p).astype(np.int64)
-        q = (p - ip) * INTERP_PHASES
-        qi = np.minimum(q.astype(np.int64), INTERP_PHASES - 1)
-        a = (q - qi)[:, None]
-        w = (self._table[qi] * (1.0 - a) + self._table[qi + 1] * a).astype(F32)
-        idx = ip[:, None] + np.arange(-half + 1, half + 1)[None, :] - self._zstart
-        zpad_left = max(0, -int(idx.min()))
-        zb = self._zbuf
-        right = int(idx.max()) + 1 + zpad_left - (zb.shape[1] + zpad_left)
-        if zpad_left or right > 0:
-            zb = np.concatenate(
-                [np.zeros((self.channels, zpad_left), F32), zb, np.zeros((self.channels, max(0, right)), F32)], axis=1
-            )
-        idx = idx + zpad_left
-        out = np.empty((end - self._out_next, self.channels), F32)
-        for c in range(self.channels):
-            out[:, c] = np.einsum("ij,ij->i", zb[c][idx], w)
-        self._out_next = end
-        # drop z no longer needed
-        keep_from = int(np.floor(self._positions(np.array([end]))[0])) - half - 1 - self._zstart
-        if keep_from > 0:
-            self._zbuf = self._zbuf[:, keep_from:]
-            self._zstart += keep_from
-        return out
+        return outs[0] if len(outs) == 1 else np.concatenate(outs, axis=0)
 
     # ----------------------------------------------------------------- streaming API
     def process(self, chunk: ArrayLike) -> NDArray[np.float32]:
