@@ -167,6 +167,8 @@ def locate_canopy(bgr: NDArray[np.uint8]) -> Detection:
     outline = max(contours, key=len).reshape(-1, 2).astype(np.float64)
     if len(outline) < 20:
         raise NoCanopyError("no canopy found: object too small")
+    thick = _thick_part(blob, float(stats[big, cv2.CC_STAT_AREA]))
+    outline = _drop_thin_parts(thick, outline)
     try:
         rim, inliers = fit_ellipse_robust(outline)
     except ValueError:
@@ -183,7 +185,7 @@ def locate_canopy(bgr: NDArray[np.uint8]) -> Detection:
         red_pts = np.column_stack([rx, ry]).astype(np.float64)
         outside_frac = float(np.mean(rim.normalised_radius(red_pts) > RED_OUTSIDE_RIM))
         if outside_frac > RED_OUTSIDE_SHARE:  # red fabric outside the outline: white gores were lost to the sky
-            hull_rim = _hull_ellipse(blob, red8)
+            hull_rim = _hull_ellipse(blob if thick is None else thick, red8)
             if hull_rim is not None and _plausible_growth(rim, hull_rim):
                 rim = hull_rim
     frame = affine_frame(rim)
@@ -204,6 +206,40 @@ def locate_canopy(bgr: NDArray[np.uint8]) -> Detection:
             break
         frame = pf
     return Detection(frame, fg, sky_dist, small, scale)
+
+
+THIN_PART_WIDTH = 0.1
+"""Width (fraction of the object's equivalent radius) below which a part of the object is a
+bridle, strut or line bundle rather than fabric: its outline points are left out of the rim fit."""
+THIN_PART_SLACK_PX = 3.0
+"""Outline points farther than this (detection pixels) from the opened object are on a thin part."""
+
+
+def _thick_part(blob: NDArray, area_px: float) -> NDArray | None:
+    """``blob`` opened by a disk :data:`THIN_PART_WIDTH` of its equivalent radius wide: the
+    fabric without the bridle, struts and line bundles joined to it (None if nothing is left)."""
+    import cv2
+
+    k = max(5, round(THIN_PART_WIDTH * np.sqrt(area_px / np.pi))) | 1
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    opened = cv2.morphologyEx(blob, cv2.MORPH_OPEN, kernel)
+    return opened if opened.any() else None
+
+
+def _drop_thin_parts(thick: NDArray | None, outline: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Outline points not on a thin part (bridle, strut, line bundle): those within a few pixels
+    of the object's :func:`_thick_part`. A strut joined to the outline pulls an algebraic ellipse
+    fit so far that the residual-based rejection of :func:`fit_ellipse_robust` then keeps the
+    wrong side; removing it first leaves only a short stub the robust fit rejects. All points are
+    kept when too few remain."""
+    import cv2
+
+    if thick is None:
+        return outline
+    dist = cv2.distanceTransform((thick == 0).astype(np.uint8), cv2.DIST_L2, 3)
+    xy = outline.astype(np.intp)
+    keep = dist[xy[:, 1], xy[:, 0]] <= THIN_PART_SLACK_PX
+    return outline[keep] if keep.sum() >= max(20, 0.5 * len(outline)) else outline
 
 
 HULL_MAX_GROWTH = 1.4
