@@ -142,8 +142,12 @@ def find_canopy(bgr: NDArray[np.uint8]) -> tuple[CanopyFrame, NDArray[np.bool_],
     return det.frame, det.fg, det.scale
 
 
-def locate_canopy(bgr: NDArray[np.uint8]) -> Detection:
-    """:func:`find_canopy` with everything it measured (:class:`Detection`)."""
+def locate_canopy(bgr: NDArray[np.uint8], *, drop_protrusions: bool = False) -> Detection:
+    """:func:`find_canopy` with everything it measured (:class:`Detection`).
+
+    ``drop_protrusions``: leave the long straight radial parts of the object (a bridle or strut
+    joined to the outline, :func:`_without_protrusions`) out of the rim fit and the red hull.
+    Raises :class:`NoCanopyError` when there are none (the frame would be the default one)."""
     import cv2
 
     small, scale = resize_max(bgr, DETECT_MAX_SIDE)
@@ -167,8 +171,14 @@ def locate_canopy(bgr: NDArray[np.uint8]) -> Detection:
     outline = max(contours, key=len).reshape(-1, 2).astype(np.float64)
     if len(outline) < 20:
         raise NoCanopyError("no canopy found: object too small")
-    thick = _thick_part(blob, float(stats[big, cv2.CC_STAT_AREA]))
-    outline = _drop_thin_parts(thick, outline)
+    thick = _without_protrusions(blob, float(stats[big, cv2.CC_STAT_AREA])) if drop_protrusions else None
+    if drop_protrusions and thick is None:
+        raise NoCanopyError("no canopy found: no bridle or strut joined to the outline")
+    if thick is not None:
+        xy = outline.astype(np.intp)
+        keep = thick[xy[:, 1], xy[:, 0]] > 0
+        if keep.sum() >= max(20, 0.5 * len(outline)):
+            outline = outline[keep]
     try:
         rim, inliers = fit_ellipse_robust(outline)
     except ValueError:
@@ -211,38 +221,48 @@ def locate_canopy(bgr: NDArray[np.uint8]) -> Detection:
 THIN_PART_WIDTH = 0.1
 """Width (fraction of the object's equivalent radius) below which a part of the object is a
 bridle, strut or line bundle rather than fabric: its outline points are left out of the rim fit."""
-THIN_PART_SLACK_PX = 3.0
-"""Outline points farther than this (detection pixels) from the opened object are on a thin part."""
+PROTRUSION_ELONGATION = 3.0
+"""Smallest length / width (principal axes) of a thin part that is a bridle, strut or bundle."""
+PROTRUSION_RADIAL_COS = 0.8
+"""A thin part is a protrusion when its long axis is within ~37° of the line from the object's centre."""
 
 
-def _thick_part(blob: NDArray, area_px: float) -> NDArray | None:
-    """``blob`` opened by a disk :data:`THIN_PART_WIDTH` of its equivalent radius wide: the
-    fabric without the bridle, struts and line bundles joined to it (None if nothing is left)."""
+def _without_protrusions(blob: NDArray, area_px: float) -> NDArray | None:
+    """``blob`` without its long straight radial protrusions (bridle, struts, line bundles):
+    the parts an opening by a disk :data:`THIN_PART_WIDTH` of the object's equivalent radius wide
+    removes, kept when they are not elongated along the direction from the object's centre (a
+    band arc beyond a broken gap is thin too, but runs across that direction). None when
+    nothing is removed."""
     import cv2
 
     k = max(5, round(THIN_PART_WIDTH * np.sqrt(area_px / np.pi))) | 1
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
     opened = cv2.morphologyEx(blob, cv2.MORPH_OPEN, kernel)
-    return opened if opened.any() else None
+    if not opened.any():
+        return None
+    oy, ox = np.nonzero(opened)
+    centre = np.array([ox.mean(), oy.mean()])
+    thin: NDArray = ((blob > 0) & (opened == 0)).astype(np.uint8)
+    n, labels, stats, cents = cv2.connectedComponentsWithStats(thin, connectivity=8)
+    out = blob.copy()
+    removed = False
+    for i in range(1, n):
+        if stats[i, cv2.CC_STAT_AREA] < 2 * k:
+            continue
+        ys, xs = np.nonzero(labels == i)
+        cov = np.cov(np.vstack([xs, ys]).astype(np.float64))
+        evals, evecs = np.linalg.eigh(cov)
+        if evals[1] < PROTRUSION_ELONGATION**2 * max(evals[0], 1e-9):
+            continue
+        radial = cents[i] - centre
+        cos = abs(float(evecs[:, 1] @ radial)) / max(float(np.hypot(*radial)), 1e-9)
+        if cos > PROTRUSION_RADIAL_COS:
+            out[labels == i] = 0
+            removed = True
+    return out if removed else None
 
 
-def _drop_thin_parts(thick: NDArray | None, outline: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Outline points not on a thin part (bridle, strut, line bundle): those within a few pixels
-    of the object's :func:`_thick_part`. A strut joined to the outline pulls an algebraic ellipse
-    fit so far that the residual-based rejection of :func:`fit_ellipse_robust` then keeps the
-    wrong side; removing it first leaves only a short stub the robust fit rejects. All points are
-    kept when too few remain."""
-    import cv2
-
-    if thick is None:
-        return outline
-    dist = cv2.distanceTransform((thick == 0).astype(np.uint8), cv2.DIST_L2, 3)
-    xy = outline.astype(np.intp)
-    keep = dist[xy[:, 1], xy[:, 0]] <= THIN_PART_SLACK_PX
-    return outline[keep] if keep.sum() >= max(20, 0.5 * len(outline)) else outline
-
-
-HULL_MAX_GROWTH = 1.4
+HULL_MAX_GROWTH = 1.5
 """Largest ratio of the hull's rim to the outline's (mean radii): beyond it the hull followed
 something else to the image's edge (a bridle, a strut) rather than the lost white gores."""
 
@@ -251,9 +271,7 @@ def _plausible_growth(rim: Ellipse, hull_rim: Ellipse) -> bool:
     """The hull's rim may be larger than the outline's, but not by more than
     :data:`HULL_MAX_GROWTH`, and it must be centred inside the outline's inner half."""
     centre = np.asarray(hull_rim.centre, dtype=np.float64)[None]
-    return bool(
-        hull_rim.mean_radius <= HULL_MAX_GROWTH * rim.mean_radius and rim.normalised_radius(centre)[0] < 0.5
-    )
+    return bool(hull_rim.mean_radius <= HULL_MAX_GROWTH * rim.mean_radius and rim.normalised_radius(centre)[0] < 0.5)
 
 
 def _hull_ellipse(blob: NDArray, red: NDArray) -> Ellipse | None:

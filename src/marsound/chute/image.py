@@ -41,7 +41,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from marsound.chute import spec
-from marsound.chute.canopy import NoCanopyError, gap_ellipse, locate_canopy, resize_max
+from marsound.chute.canopy import Detection, NoCanopyError, gap_ellipse, locate_canopy, resize_max
 from marsound.chute.centre import centre_error, moved_centre, ring_offsets, search_centre
 from marsound.chute.decode_bits import CLOCKWISE, Decoded, decode_soft
 from marsound.chute.geometry import CanopyFrame
@@ -56,6 +56,7 @@ from marsound.chute.polar import (
     polar_points,
     project,
     sample,
+    segment_rows,
 )
 from marsound.chute.radial import radial_frame
 from marsound.errors import FileFormatError
@@ -287,46 +288,14 @@ def as_bgr8(img: NDArray) -> NDArray[np.uint8]:
 # ----------------------------------------------------------------------------- reading
 
 
-def _segment_rows(prof: NDArray[np.float64], n_seg: int, min_len: int) -> list[int]:
-    """Split rows into ``n_seg`` contiguous segments minimising within-segment squared error
-    (dynamic programming over cut positions; the earliest cut wins a tie)."""
-    n = len(prof)
-    cs = np.concatenate([np.zeros((1, prof.shape[1])), np.cumsum(prof, axis=0)])
-    cs2 = np.concatenate([[0.0], np.cumsum((prof**2).sum(axis=1))])
-    # sse[i, j]: squared error of rows i .. j-1 about their mean (j - i >= 1); |cs_j - cs_i|²
-    # from the Gram matrix of the cumulative sums
-    gram = np.einsum("ik,jk->ij", cs, cs)  # not BLAS: its threads cost more than this small product
-    sq = np.diag(gram)
-    length = np.arange(n + 1)[None, :] - np.arange(n + 1)[:, None]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        sse = cs2[None, :] - cs2[:, None] - (sq[None, :] - 2 * gram + sq[:, None]) / length
-    sse = np.where(length >= min_len, sse, np.inf)
-    inf = float("inf")
-    cost = np.full((n_seg + 1, n + 1), inf)
-    arg = np.zeros((n_seg + 1, n + 1), dtype=int)
-    cost[0, 0] = 0.0
-    for k in range(1, n_seg + 1):
-        lo = (k - 1) * min_len
-        for j in range(k * min_len, n + 1):
-            c = cost[k - 1, lo : j - min_len + 1] + sse[lo : j - min_len + 1, j]
-            if c.size and np.isfinite(c).any():
-                i = int(np.argmin(c))
-                cost[k, j] = c[i]
-                arg[k, j] = lo + i
-    cuts = [n]
-    for k in range(n_seg, 0, -1):
-        cuts.append(arg[k, cuts[-1]])
-    return cuts[::-1]
-
-
 def read_canopy(bgr: NDArray[np.uint8]) -> CanopyReading:
     """Measure P(red) for every gore of the four ring positions of a canopy image.
 
     The canopy frame from :func:`find_canopy` is refined on the gores themselves (their seams
     are radial, so they meet in the image of the centre). When the gore pattern is weak in
     that frame (strength below ``CENTRE_SEARCH_BELOW``: typically a steep view whose gap
-    ellipse misplaces the centre by a tenth of the radius), the centre is searched on a grid
-    and the stronger of the two readings is kept.
+    ellipse misplaces the centre by a tenth of the radius), the rim is refitted without a bridle or
+    strut joined to the outline, the centre searched on a grid, and the strongest reading kept.
 
     Raises
     ------
@@ -336,46 +305,67 @@ def read_canopy(bgr: NDArray[np.uint8]) -> CanopyReading:
     import cv2
 
     det = locate_canopy(bgr)
-    frame_d, fg, s_det = det.frame, det.fg, det.scale
+    s_det = det.scale
     img, s_smp = resize_max(bgr, SAMPLE_MAX_SIDE)
     rel = s_smp / s_det  # detection px -> sampling px
     img = np.asarray(cv2.GaussianBlur(img, (0, 0), SAMPLE_BLUR_SIGMA), dtype=np.uint8)
     reading: CanopyReading | None = None
     error: NoCanopyError | None = None
     try:
-        reading = _read_in_frame(img, frame_d, rel, s_det)
+        reading = _read_in_frame(img, det.frame, rel, s_det)
     except NoCanopyError as exc:
         error = exc
+    starts = [det]
+    if reading is None or reading.gore_strength < CENTRE_SEARCH_BELOW:  # a strut may have pulled the rim
+        try:
+            det2: Detection | None = locate_canopy(bgr, drop_protrusions=True)
+        except NoCanopyError:
+            det2 = None
+        second = None if det2 is None else _try_read(img, det2.frame, rel, s_det)
+        if det2 and second and (reading is None or second.gore_strength > reading.gore_strength):
+            reading, starts = second, [det2]
+            reading.notes.append("rim fitted without the bridle and struts")
+        elif reading is None and det2 is not None:  # no reading in either: search about both
+            starts.append(det2)
+    for d in starts:
+        reading = _search_frames(img, d, rel, s_det, reading)
+    if reading is None:
+        assert error is not None
+        raise error
+    return reading
+
+
+def _search_frames(
+    img: NDArray[np.uint8], det: Detection, rel: float, s_det: float, reading: CanopyReading | None
+) -> CanopyReading | None:
+    """:func:`read_canopy`'s searches about the frame of ``det`` when ``reading`` is weak: the
+    centre on a grid, then the frame from the seams' centre; the best reading."""
     if reading is None or reading.gore_strength < CENTRE_SEARCH_BELOW:
-        searched = search_centre(img, frame_d, rel)
+        searched = search_centre(img, det.frame, rel)
         if searched is not None:
             # the gap's inner edge, refitted about the new centre, sets the ring proportions
-            searched = dataclasses.replace(searched, inner=gap_ellipse(fg, searched))
-            try:
-                second = _read_in_frame(img, searched, rel, s_det)
-            except NoCanopyError:
-                second = None
+            searched = dataclasses.replace(searched, inner=gap_ellipse(det.fg, searched))
+            second = _try_read(img, searched, rel, s_det)
             if second is not None and (reading is None or second.gore_strength > reading.gore_strength):
                 reading = second
                 reading.notes.append("centre found by grid search on the gore pattern")
     if reading is None or (
         reading.gore_strength < CENTRE_SEARCH_BELOW and decode_reading(reading).confidence < RADIAL_BELOW
     ):
-        radial = radial_frame(img, det.sky_dist, frame_d, rel)
-        if radial is not None:
-            try:
-                third = _read_in_frame(img, radial, rel, s_det)
-            except NoCanopyError:
-                third = None
-            if third is not None and (
-                reading is None or decode_reading(third).confidence > decode_reading(reading).confidence
-            ):
+        radial = radial_frame(img, det.sky_dist, det.frame, rel)
+        third = None if radial is None else _try_read(img, radial, rel, s_det)
+        if third is not None:
+            if reading is None or decode_reading(third).confidence > decode_reading(reading).confidence:
                 reading = third
                 reading.notes.append("frame from the seams' centre and the rim along rays")
-    if reading is None:
-        assert error is not None
-        raise error
     return reading
+
+
+def _try_read(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_det: float) -> CanopyReading | None:
+    try:
+        return _read_in_frame(img, frame_d, rel, s_det)
+    except NoCanopyError:
+        return None
 
 
 def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_det: float) -> CanopyReading:
@@ -418,7 +408,7 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
     f1b = project(feat_b, mu, axis)
 
     rows = f1 - f1.mean(axis=1, keepdims=True)
-    cuts = _segment_rows(rows, spec.N_DISK_RINGS, max(3, len(radii) // 12))
+    cuts = segment_rows(rows, spec.N_DISK_RINGS, max(3, len(radii) // 12))
     for i_cut, edge_r in enumerate(spec.DISK_RING_EDGES[1:-1], start=1):
         nominal = int(np.argmin(np.abs(radii - edge_r * k)))
         if abs(radii[min(cuts[i_cut], len(radii) - 1)] - edge_r * k) > RING_CUT_TOLERANCE:

@@ -108,3 +108,35 @@ def gore_strength(edge: NDArray[np.float64]) -> float:
     harmonics (40-75 and 85-159): how clearly 80 gores show."""
     spec_ = np.abs(np.fft.rfft(edge))
     return float(spec_[spec.N_GORES] / (np.median(spec_[OFFSIDE_HARMONICS]) + 1e-9))
+
+
+def segment_rows(prof: NDArray[np.float64], n_seg: int, min_len: int) -> list[int]:
+    """Split rows into ``n_seg`` contiguous segments minimising within-segment squared error
+    (dynamic programming over cut positions; the earliest cut wins a tie)."""
+    n = len(prof)
+    cs = np.concatenate([np.zeros((1, prof.shape[1])), np.cumsum(prof, axis=0)])
+    cs2 = np.concatenate([[0.0], np.cumsum((prof**2).sum(axis=1))])
+    # sse[i, j]: squared error of rows i .. j-1 about their mean (j - i >= 1); |cs_j - cs_i|²
+    # from the Gram matrix of the cumulative sums
+    gram = np.einsum("ik,jk->ij", cs, cs)  # not BLAS: its threads cost more than this small product
+    sq = np.diag(gram)
+    length = np.arange(n + 1)[None, :] - np.arange(n + 1)[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sse = cs2[None, :] - cs2[:, None] - (sq[None, :] - 2 * gram + sq[:, None]) / length
+    sse = np.where(length >= min_len, sse, np.inf)
+    inf = float("inf")
+    cost = np.full((n_seg + 1, n + 1), inf)
+    arg = np.zeros((n_seg + 1, n + 1), dtype=int)
+    cost[0, 0] = 0.0
+    for k in range(1, n_seg + 1):
+        lo = (k - 1) * min_len
+        for j in range(k * min_len, n + 1):
+            c = cost[k - 1, lo : j - min_len + 1] + sse[lo : j - min_len + 1, j]
+            if c.size and np.isfinite(c).any():
+                i = int(np.argmin(c))
+                cost[k, j] = c[i]
+                arg[k, j] = lo + i
+    cuts = [n]
+    for k in range(n_seg, 0, -1):
+        cuts.append(arg[k, cuts[-1]])
+    return cuts[::-1]
