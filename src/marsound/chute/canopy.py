@@ -128,6 +128,9 @@ class Detection:
     sky_dist: NDArray[np.float32]
     small: NDArray[np.uint8]
     scale: float
+    protrusions: NDArray[np.float64] | None = None
+    """Points (n, 2) covering the bridle and struts removed from the outline, their lines extended
+    to the canopy's centre (``drop_protrusions`` only): the gores under them may be hidden."""
 
 
 def find_canopy(bgr: NDArray[np.uint8]) -> tuple[CanopyFrame, NDArray[np.bool_], float]:
@@ -171,9 +174,10 @@ def locate_canopy(bgr: NDArray[np.uint8], *, drop_protrusions: bool = False) -> 
     outline = max(contours, key=len).reshape(-1, 2).astype(np.float64)
     if len(outline) < 20:
         raise NoCanopyError("no canopy found: object too small")
-    thick = _without_protrusions(blob, float(stats[big, cv2.CC_STAT_AREA])) if drop_protrusions else None
-    if drop_protrusions and thick is None:
+    found = _without_protrusions(blob, float(stats[big, cv2.CC_STAT_AREA])) if drop_protrusions else None
+    if drop_protrusions and found is None:
         raise NoCanopyError("no canopy found: no bridle or strut joined to the outline")
+    thick, protrusions = found if found is not None else (None, None)
     if thick is not None:
         xy = outline.astype(np.intp)
         keep = thick[xy[:, 1], xy[:, 0]] > 0
@@ -215,7 +219,7 @@ def locate_canopy(bgr: NDArray[np.uint8], *, drop_protrusions: bool = False) -> 
         if pf is None:
             break
         frame = pf
-    return Detection(frame, fg, sky_dist, small, scale)
+    return Detection(frame, fg, sky_dist, small, scale, protrusions)
 
 
 THIN_PART_WIDTH = 0.1
@@ -227,12 +231,12 @@ PROTRUSION_RADIAL_COS = 0.8
 """A thin part is a protrusion when its long axis is within ~37° of the line from the object's centre."""
 
 
-def _without_protrusions(blob: NDArray, area_px: float) -> NDArray | None:
+def _without_protrusions(blob: NDArray, area_px: float) -> tuple[NDArray, NDArray[np.float64]] | None:
     """``blob`` without its long straight radial protrusions (bridle, struts, line bundles):
     the parts an opening by a disk :data:`THIN_PART_WIDTH` of the object's equivalent radius wide
     removes, kept when they are not elongated along the direction from the object's centre (a
-    band arc beyond a broken gap is thin too, but runs across that direction). None when
-    nothing is removed."""
+    band arc beyond a broken gap is thin too, but runs across that direction), and points covering
+    their lines extended to the object's centre. None when nothing is removed."""
     import cv2
 
     k = max(5, round(THIN_PART_WIDTH * np.sqrt(area_px / np.pi))) | 1
@@ -245,7 +249,7 @@ def _without_protrusions(blob: NDArray, area_px: float) -> NDArray | None:
     thin: NDArray = ((blob > 0) & (opened == 0)).astype(np.uint8)
     n, labels, stats, cents = cv2.connectedComponentsWithStats(thin, connectivity=8)
     out = blob.copy()
-    removed = False
+    lines = []
     for i in range(1, n):
         if stats[i, cv2.CC_STAT_AREA] < 2 * k:
             continue
@@ -258,8 +262,12 @@ def _without_protrusions(blob: NDArray, area_px: float) -> NDArray | None:
         cos = abs(float(evecs[:, 1] @ radial)) / max(float(np.hypot(*radial)), 1e-9)
         if cos > PROTRUSION_RADIAL_COS:
             out[labels == i] = 0
-            removed = True
-    return out if removed else None
+            half_w = 0.5 * np.sqrt(12.0 * max(float(evals[0]), 1.0))  # a bar of width w: variance w²/12
+            inward = -np.sign(float(evecs[:, 1] @ radial)) * evecs[:, 1]  # towards the centre (the vent)
+            span = np.linspace(0.0, 1.05 * float(np.hypot(*radial)), 300)[:, None] * inward
+            for off in np.linspace(-half_w, half_w, 5):
+                lines.append(cents[i] + off * np.array([-evecs[1, 1], evecs[0, 1]]) + span)
+    return (out, np.vstack(lines)) if lines else None
 
 
 HULL_MAX_GROWTH = 1.5

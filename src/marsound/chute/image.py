@@ -323,12 +323,13 @@ def read_canopy(bgr: NDArray[np.uint8]) -> CanopyReading:
             det2 = None
         second = None if det2 is None else _try_read(img, det2.frame, rel, s_det)
         if det2 and second and (reading is None or second.gore_strength > reading.gore_strength):
-            reading, starts = second, [det2]
+            reading, starts = _erase_protrusions(second, det2), [det2]
             reading.notes.append("rim fitted without the bridle and struts")
         elif reading is None and det2 is not None:  # no reading in either: search about both
             starts.append(det2)
     for d in starts:
-        reading = _search_frames(img, d, rel, s_det, reading)
+        found = _search_frames(img, d, rel, s_det, reading)
+        reading = found if found is None or found is reading else _erase_protrusions(found, d)
     if reading is None:
         assert error is not None
         raise error
@@ -358,6 +359,20 @@ def _search_frames(
             if reading is None or decode_reading(third).confidence > decode_reading(reading).confidence:
                 reading = third
                 reading.notes.append("frame from the seams' centre and the rim along rays")
+    return reading
+
+
+def _erase_protrusions(reading: CanopyReading, det: Detection) -> CanopyReading:
+    """Erase (P(red) = 0.5) the gores under the bridle and struts that :func:`locate_canopy`
+    removed from the outline: a strut across the canopy looks like white fabric."""
+    if det.protrusions is None:
+        return reading
+    u = reading.frame.to_canonical(det.protrusions)
+    r = np.hypot(u[:, 0], u[:, 1])
+    gore = np.floor((np.arctan2(u[:, 0], -u[:, 1]) - np.radians(reading.phase_deg)) / (2 * np.pi / spec.N_GORES))
+    for k, (r0, r1) in enumerate(reading.ring_radii):
+        hit = np.unique(gore[(r >= r0) & (r <= r1)].astype(int) % spec.N_GORES)
+        reading.p_red[k, hit] = 0.5
     return reading
 
 
