@@ -15,7 +15,7 @@ float32 WAVs of noise, a Doppler-modulated 84.4 Hz tone and a 195 Hz pump (``ben
   PCM WAV of the whole input (the writer of marsound main@8dcd4f7, kept verbatim below).
 
 Peaks are printed in MB, above the import floor, and as a fraction of the input file's size.
-Targets (issue 20): peak < 300 MB on the 60-min product (main@edf7cc2: 375 MB) and flat in the
+Targets (issue 20): peak < 300 MB on the 60-min product (main@edf7cc2: 337-375 MB in two runs) and flat in the
 length; the report folder far smaller than the input.
 
 Usage: ``python benchmarks/bench_report.py [--minutes 60] [--short-minutes 10] [--keep DIR] [--previous REF]``
