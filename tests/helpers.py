@@ -64,6 +64,41 @@ def real_file(name: str) -> Path | None:
     return None
 
 
+# -- the real SuperCam LIBS recording (tests/data/README.md) ------------------------------------
+
+LIBS_NAME = "supercam_libs_sol0051.wav"
+LIBS_XZ = REAL / f"{LIBS_NAME}.xz"
+LIBS_SHA256 = "68a7291d9cafc0abea7d783fbaeab3764fd107940884d6a97b93a6da15999782"
+#: Its first 72,600 samples (shot windows 1-3 and the NaN gaps between them), rewritten with the
+#: same 58-byte header by ``write_float_wav``: the excerpt once shipped as a file, byte for byte.
+LIBS_EXCERPT_FRAMES = 72_600
+LIBS_EXCERPT_SHA256 = "e080a1456053aca8d0017ad0d7ab736cc5a5a37e96261eb664c68e4b20d38a93"
+
+
+def unpack_libs(folder: Path) -> Path:
+    """The whole real LIBS WAV, unpacked from the shipped ``.xz`` into ``folder`` and checked by sha256."""
+    import hashlib
+    import lzma
+
+    data = lzma.decompress(LIBS_XZ.read_bytes())
+    assert hashlib.sha256(data).hexdigest() == LIBS_SHA256, "tests/data/supercam_libs_sol0051.wav.xz changed"
+    path = Path(folder) / LIBS_NAME
+    path.write_bytes(data)
+    return path
+
+
+def cut_libs_excerpt(whole: Path, folder: Path) -> Path:
+    """The first :data:`LIBS_EXCERPT_FRAMES` samples of the whole file as a WAV of the same layout (sha256-checked)."""
+    import hashlib
+
+    from marsound.audio import AudioReader, write_float_wav
+
+    x = AudioReader(whole, nonfinite="allow").read(0, LIBS_EXCERPT_FRAMES)
+    path = write_float_wav(Path(folder) / "supercam_libs_sol0051_excerpt.wav", x, 100_000, allow_nonfinite=True)
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == LIBS_EXCERPT_SHA256
+    return path
+
+
 def wav_bytes(x: np.ndarray, fs: int, subtype: str = "PCM_16") -> bytes:
     buf = io.BytesIO()
     sf.write(buf, x, fs, format="WAV", subtype=subtype)

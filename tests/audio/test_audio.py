@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -176,21 +175,21 @@ def test_atomic_outputs_are_tracked_until_committed(tmp_path):
     assert pending_temporaries() == frozenset() and sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
 
 
-REAL_LIBS = Path(__file__).parent / "data" / "supercam_libs_sol0051_first40000.wav"
-
-
-def test_real_supercam_libs_wav_nan_between_shots():
+def test_real_supercam_libs_wav_nan_between_shots(libs_wav):
     """Real LIBS products are NaN between shot windows: refused by default, readable as windows on request."""
-    info = probe(REAL_LIBS)
-    assert (info.sample_rate_hz, info.channels, info.frames) == (100_000, 1, 40_000)
+    info = probe(libs_wav)
+    assert (info.sample_rate_hz, info.channels, info.frames) == (100_000, 1, 965_700)
     assert info.wav is not None and info.wav["format_tag"] == 3 and info.wav["data_offset"] == 58
     with pytest.raises(FileFormatError, match="first at frame 6000"):
-        AudioReader(REAL_LIBS).read()
-    x = AudioReader(REAL_LIBS, nonfinite="allow").read(mono=True)
+        AudioReader(libs_wav).read()
+    x = AudioReader(libs_wav, nonfinite="allow").read(0, 40_000, mono=True)
     finite = np.isfinite(x)
     assert finite[:6000].all() and not finite[6000:33_300].any()
     assert finite[33_300:39_300].all() and not finite[39_300:].any()
     assert 1_400 < x[finite].min() and x[finite].max() < 2_300  # 12-bit ADC counts, not Pa
+    # the whole file: 29 windows of 6,000 samples every 33,300 (3 Hz), NaN after the last one
+    runs = np.flatnonzero(np.diff(np.r_[0, np.isfinite(AudioReader(libs_wav, nonfinite="allow").read(mono=True)), 0]))
+    assert runs.size == 58 and np.all(runs[1::2] - runs[::2] == 6000) and np.all(np.diff(runs[::2]) == 33_300)
 
 
 def test_outputs_get_the_usual_file_mode(tmp_path):

@@ -1,15 +1,13 @@
 """Real SuperCam LIBS WAV (sol 51): NaN-gapped shot windows, counts, arrival picks, sound speed.
 
-The shipped excerpt (``tests/data``, 3 windows, provenance in its README) and the whole file (shipped
-xz-compressed, 86 kB for 3.9 MB, unpacked once per session and checked against its sha256) always run.
+The whole file is shipped xz-compressed (``tests/data``, 86 kB for 3.9 MB, provenance in its README);
+the ``libs_wav`` fixture unpacks it once per session and checks its sha256, and ``libs_excerpt_wav``
+cuts its first three shot windows (the excerpt once shipped, byte for byte). Both always run.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import lzma
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,26 +19,9 @@ from marsound.recordings.analysis import analyze_file
 from marsound.recordings.sources import open_source
 from marsound.recordings.sparks import spark_sound_speed
 
-EXCERPT = Path(__file__).parents[1] / "data" / "supercam_libs_sol0051_excerpt.wav"
-REAL_NAME = "supercam_libs_sol0051.wav"
 
-
-WHOLE_XZ = Path(__file__).parents[1] / "data" / f"{REAL_NAME}.xz"
-WHOLE_SHA256 = "68a7291d9cafc0abea7d783fbaeab3764fd107940884d6a97b93a6da15999782"
-
-
-@pytest.fixture(scope="module")
-def whole(tmp_path_factory) -> Path:
-    """The whole real file, unpacked from the shipped ``.xz`` and checked byte for byte."""
-    data = lzma.decompress(WHOLE_XZ.read_bytes())
-    assert hashlib.sha256(data).hexdigest() == WHOLE_SHA256
-    path = tmp_path_factory.mktemp("real") / REAL_NAME
-    path.write_bytes(data)
-    return path
-
-
-def test_excerpt_windows_true_starts_and_counts():
-    rec = open_source(EXCERPT)
+def test_excerpt_windows_true_starts_and_counts(libs_excerpt_wav):
+    rec = open_source(libs_excerpt_wav)
     assert rec.n_windows == 3 and rec.windows.tolist() == [[0, 6000], [6000, 12000], [12000, 18000]]
     assert rec.metadata["window_start_s"] == pytest.approx([0.0, 0.333, 0.666])  # 33,300 samples apart: 3 Hz
     assert rec.unit == "count" and "12-bit" in rec.metadata["unit_inferred"]
@@ -51,8 +32,8 @@ def test_excerpt_windows_true_starts_and_counts():
     assert np.isfinite(x).all() and -450 < x.min() and x.max() < 400
 
 
-def test_excerpt_analyze_json(tmp_path, capsys):
-    assert main(["analyze", str(EXCERPT), "--json", "-o", str(tmp_path / "o")]) == 0
+def test_excerpt_analyze_json(libs_excerpt_wav, tmp_path, capsys):
+    assert main(["analyze", str(libs_excerpt_wav), "--json", "-o", str(tmp_path / "o")]) == 0
     s = json.loads(capsys.readouterr().out)
     assert s["n_windows"] == 3 and s["unit"] == "count" and s["unit_source"].startswith("inferred")
     assert s["duration_s"] == pytest.approx(0.726) and s["analysed_duration_s"] == pytest.approx(0.18)
@@ -64,12 +45,12 @@ def test_excerpt_analyze_json(tmp_path, capsys):
     assert all(0 <= e["start_s"] - r["start_s"] < 0.02 for e, r in zip(impacts, s["shots"]))
 
 
-def test_whole_file_29_windows_stable_picks_and_speed(whole):
-    rec = open_source(whole)
+def test_whole_file_29_windows_stable_picks_and_speed(libs_wav):
+    rec = open_source(libs_wav)
     assert rec.n_windows == 29
     starts = np.asarray(rec.metadata["window_start_s"])
     np.testing.assert_allclose(np.diff(starts), 0.333, atol=1e-9)
-    s = analyze_file(whole, spark_distance_m=2.5)
+    s = analyze_file(libs_wav, spark_distance_m=2.5)
     picks = np.array([r["arrival_ms"] for r in s["shots"]])
     assert picks.size == 29 and np.isfinite(picks).all()
     assert np.std(picks) < 0.1 and np.subtract(*np.percentile(picks, [75, 25])) < 0.1  # ms

@@ -48,8 +48,15 @@ ENVELOPE_MIN_DURATION_S = 20.0
 ENVELOPE_MIN_FREQUENCY_HZ = 4.0
 ENVELOPE_BANDWIDTH_HZ = 5.5
 """Band around the tone for its envelope [Hz] (at most half the tone frequency)."""
-IN_MEMORY_LIMIT_BYTES = 256 * 2**20
-"""Products up to this size (float32, all channels) are decoded once and analysed in memory."""
+IN_MEMORY_LIMIT_BYTES = 32 * 2**20
+"""Products up to this size (float32, all channels) are decoded once and analysed in memory.
+
+Larger ones are streamed by every analysis (a few passes over the file; for a WAV in the page
+cache they cost about what the in-memory analysis does). The limit is what bounds the peak
+memory of ``analyze`` over all lengths: at the former 256 MiB a 40-minute 25 kHz product was held
+whole (240 MB of samples on top of the analysis), while a streamed product's peak hardly depends
+on its length (``benchmarks/bench_report.py``).
+"""
 
 
 def load_source(src: Recording | AudioFileSource) -> SignalSource:

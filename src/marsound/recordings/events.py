@@ -115,11 +115,15 @@ def frame_band_levels(
     masks = masks[:, keep]
     edges = np.r_[edges[:-1][keep], edges[-1]]
     scale = density_scale(grid) * np.float32(grid.bin_hz)
-    ts, pw = [], []
+    n = count_frames(src, grid)
+    times = np.empty(n)
+    power = np.empty((n, masks.shape[1]), dtype=np.float32)
+    k = 0
     for t, p in iter_power(src, grid, chunk_frames=1024):
-        ts.append(t)
-        pw.append((p * scale) @ masks)
-    return np.concatenate(ts), hop / fs, np.concatenate(pw), edges
+        times[k : k + t.size] = t
+        power[k : k + t.size] = (p * scale) @ masks
+        k += t.size
+    return times, hop / fs, power, edges
 
 
 def band_background_db(
@@ -214,20 +218,28 @@ def wind_activity(
         return np.zeros(0), np.zeros(0)
     f = grid.frequencies_hz
     sel = (f >= 20.0) & (f <= WIND_BAND_HZ)
-    ts, pw = [], []
-    # small blocks: each decimated frame costs q input samples (q = 50 at 25 kHz), so the default
-    # block would pull 13 M input samples (and their float64 filter output) at once
+    # preallocated and worked in place: an hour is 36,000 frames x 37 bins of float64 (11 MB a copy)
+    n = count_frames(dec, grid)
+    t = np.empty(n)
+    lev = np.empty((n, int(sel.sum())))
+    k = 0
     for tt, p in iter_power(dec, grid, chunk_frames=1024, block_frames=_WIND_BLOCK_FRAMES):
-        ts.append(tt)
-        pw.append(p[:, sel].astype(np.float64))
-    t = np.concatenate(ts)
-    p = np.concatenate(pw)
+        t[k : k + tt.size] = tt
+        lev[k : k + tt.size] = p[:, sel]
+        k += tt.size
     n_smooth = max(1, round(smooth_s / (grid.hop / fs)))
     breaks = np.flatnonzero(np.diff(t) > 1.5 * grid.hop / fs) + 1
     for a, b in zip(np.r_[0, breaks].tolist(), np.r_[breaks, t.size].tolist()):
-        p[a:b] = np.stack([_moving_mean(p[a:b, j], n_smooth) for j in range(p.shape[1])], axis=1)
-    lev = 10 * np.log10(np.maximum(p, 1e-30))
-    return t, np.median(lev - band_background_db(lev, t, block_s, percentile), axis=1)
+        for j in range(lev.shape[1]):
+            lev[a:b, j] = _moving_mean(lev[a:b, j], n_smooth)
+    np.maximum(lev, 1e-30, out=lev)
+    np.log10(lev, out=lev)
+    lev *= 10
+    lev -= band_background_db(lev, t, block_s, percentile)
+    out = np.empty(n)
+    for a in range(0, n, 4096):  # median's partition copy, a slice at a time
+        out[a : a + 4096] = np.median(lev[a : a + 4096], axis=1)
+    return t, out
 
 
 def detect_events(
@@ -315,9 +327,12 @@ def detect_events(
     breaks = np.flatnonzero(np.diff(t) > 1.5 * dt) + 1
     runs = list(zip(np.r_[0, breaks].tolist(), np.r_[breaks, t.size].tolist()))
 
-    excess = lev[:, high] - band_background_db(lev[:, high], t, block_s, background_percentile)
+    excess = lev[:, high]
+    excess -= band_background_db(excess, t, block_s, background_percentile)
     k = max(1, -(-int(high.sum()) // 2))
-    activity = np.sort(excess, axis=1)[:, -k:].mean(axis=1)
+    activity = np.empty(t.size, dtype=excess.dtype)
+    for a in range(0, t.size, 65536):  # the sort's copy, a slice at a time
+        activity[a : a + 65536] = np.sort(excess[a : a + 65536], axis=1)[:, -k:].mean(axis=1)
     hold = max(1, round(hold_s / dt))
     walk = round(max_walk_back_s / dt)
     events: list[Event] = []

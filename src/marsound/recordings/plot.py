@@ -9,7 +9,7 @@ import numpy as np
 
 from marsound._atomic import atomic_path
 from marsound.recordings.events import Event
-from marsound.recordings.spectral import Psd, Spectrogram
+from marsound.recordings.spectral import Psd, Spectrogram, power_db
 from marsound.recordings.tones import ToneTrack
 
 EVENT_COLOURS = {"impact": "tab:red", "gust": "tab:cyan", "mechanism": "tab:orange"}
@@ -33,6 +33,64 @@ def _save(fig, path: Path) -> Path:
 
 #: Percentiles of the displayed spectrogram that set the bottom and top of its colour scale.
 COLOUR_PERCENTILES = (2.0, 99.7)
+#: Rows of the log-frequency axis the spectrogram is drawn with (at least the axes' height in pixels
+#: at the figure's 110 dpi): bins narrower than one row are averaged (in power) before drawing.
+SPECTROGRAM_ROWS = 600
+
+
+def _row_edges(centres: np.ndarray) -> np.ndarray:
+    """Edges of cells centred on ``centres``: midpoints, the outer ones half a step beyond (one cell: +-0.5)."""
+    f = np.asarray(centres, dtype=float)
+    if f.size < 2:
+        return np.r_[f - 0.5, f + 0.5]
+    mid = 0.5 * (f[:-1] + f[1:])
+    return np.r_[f[0] - (mid[0] - f[0]), mid, f[-1] + (f[-1] - mid[-1])]
+
+
+def log_frequency_rows(
+    psd: np.ndarray, frequencies_hz: np.ndarray, rows: int = SPECTROGRAM_ROWS
+) -> tuple[np.ndarray, np.ndarray]:
+    """Merge the bins of a spectrogram that are thinner than ``1/rows`` of its log-frequency axis.
+
+    Consecutive bins whose upper edges fall in the same of ``rows`` equal steps of
+    ``log f`` are averaged in power; bins taller than a step stay as they are. On a log axis the
+    upper decade holds most of the FFT bins in a few pixels, so this is what the figure shows
+    anyway, at a fraction of the quads (an hour at 25 kHz: 1025 x 1500 becomes ~280 x 1500).
+
+    Returns
+    -------
+    psd_rows : ndarray (merged rows, columns)
+        Mean power of each merged row (same dtype as ``psd``).
+    edges_hz : ndarray (merged rows + 1,)
+        Row edges [Hz].
+    """
+    edges = _row_edges(frequencies_hz)
+    lo = max(edges[0], 1e-12)
+    step = np.log(edges[-1] / lo) / max(1, int(rows))
+    g = np.floor(np.log(np.maximum(edges[1:], lo) / lo) / step * (1 - 1e-12)).astype(np.int64)
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    counts = np.diff(np.r_[starts, g.size]).astype(psd.dtype)
+    merged = np.add.reduceat(psd, starts, axis=0) / counts[:, None]
+    return merged, np.r_[edges[starts], edges[-1]]
+
+
+def _weighted_limits(db: np.ndarray, w_row: np.ndarray, percentiles: tuple[float, float]) -> tuple[float, float]:
+    """Weighted percentiles of ``db`` (rows x columns) with one weight per row."""
+    vals = np.asarray(db, dtype=np.float32).ravel()
+    order = np.argsort(vals, kind="stable")
+    order = order[np.isfinite(vals[order])]
+    cw = np.asarray(w_row, dtype=float)[order // (db.shape[1] if db.ndim == 2 else 1)]
+    keep = cw > 0
+    order, cw = order[keep], cw[keep]
+    if order.size == 0:
+        return -100.0, 0.0
+    np.cumsum(cw, out=cw)
+    cw /= cw[-1]
+    v = vals[order].astype(float)
+    lo, hi = (float(np.interp(p / 100.0, cw, v)) for p in percentiles)
+    if hi - lo < 1.0:  # a flat (e.g. digitally silent) picture still gets a readable scale
+        lo, hi = hi - 60.0, hi + 1.0
+    return lo, hi
 
 
 def colour_limits(
@@ -46,22 +104,10 @@ def colour_limits(
     wind band of a real recording (everything below ~300 Hz one colour).
     """
     f = np.asarray(frequencies_hz, dtype=float)
-    d = np.asarray(db, dtype=float)
     edges = np.r_[f[0] ** 1.5 / f[1] ** 0.5 if f[1] > 0 and f[0] > 0 else f[0], np.sqrt(f[:-1] * f[1:]), f[-1]]
     w_row = np.log(np.maximum(edges[1:], 1e-12) / np.maximum(edges[:-1], 1e-12))
     w_row = np.where(np.isfinite(w_row) & (w_row > 0), w_row, 0.0)
-    vals = d.ravel()
-    w = np.repeat(w_row, d.shape[1]) if d.ndim == 2 else w_row
-    ok = np.isfinite(vals) & (w > 0)
-    if not ok.any():
-        return -100.0, 0.0
-    order = np.argsort(vals[ok])
-    v, cw = vals[ok][order], np.cumsum(w[ok][order])
-    cw /= cw[-1]
-    lo, hi = (float(np.interp(p / 100.0, cw, v)) for p in percentiles)
-    if hi - lo < 1.0:  # a flat (e.g. digitally silent) picture still gets a readable scale
-        lo, hi = hi - 60.0, hi + 1.0
-    return lo, hi
+    return _weighted_limits(np.asarray(db), w_row, percentiles)
 
 
 def plot_spectrogram(
@@ -69,17 +115,20 @@ def plot_spectrogram(
 ) -> Path:
     """Spectrogram (dB re 1 unit^2/Hz, log frequency) with tone tracks and event spans.
 
-    The colour scale spans the :data:`COLOUR_PERCENTILES` of the picture as drawn
-    (:func:`colour_limits`).
+    Bins thinner than a pixel row are averaged first (:func:`log_frequency_rows`); the colour
+    scale spans the :data:`COLOUR_PERCENTILES` of the picture as drawn, each row weighted by its
+    height on the axis.
     """
     plt = _plt()
     fig, ax = plt.subplots(figsize=(11, 5.5))
     f = spec.frequencies_hz
     keep = f >= max(f[1], 10.0)
-    db = spec.db()[keep]
-    vmin, vmax = colour_limits(db, f[keep])
+    psd_rows, edges = log_frequency_rows(spec.psd[keep], f[keep])
+    db = power_db(psd_rows)
+    del psd_rows
+    vmin, vmax = _weighted_limits(db, np.log(edges[1:] / edges[:-1]), COLOUR_PERCENTILES)
     t = spec.times_s
-    mesh = ax.pcolormesh(t, f[keep], db, shading="nearest", cmap="magma", vmin=vmin, vmax=vmax, rasterized=True)
+    mesh = ax.pcolormesh(_row_edges(t), edges, db, shading="flat", cmap="magma", vmin=vmin, vmax=vmax, rasterized=True)
     ax.set_yscale("log")
     ax.set_ylim(f[keep][0], f[-1])
     for i, tr in enumerate(tones):

@@ -257,7 +257,8 @@ def track_tones(
     r_all: list[NDArray] = []
     frame0 = 0
     first_t = last_t = 0.0
-    for times, power in iter_power(dec, grid, chunk_frames=64):
+    # 16 frames per FFT call: each is a 4x zero-padded 4 s window (40,000 points at 2.5 kHz)
+    for times, power in iter_power(dec, grid, chunk_frames=16):
         if frame0 == 0:
             first_t = times[0]
         last_t = times[-1]
