@@ -16,6 +16,7 @@ import os
 import queue
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from types import TracebackType
 from typing import Any
 
@@ -120,93 +121,47 @@ def prefetched(
         thread.join()
 
 
-
-
-class Pending:
-    """The result of a job of :class:`Workers` (or a value already known): :meth:`result` waits for it."""
-
-    __slots__ = ("_done", "_error", "_value")
-
-    def __init__(self, value: Any = None, *, done: bool = False) -> None:
-        self._done: threading.Event | None = None if done else threading.Event()
-        self._value = value
-        self._error: BaseException | None = None
-
-    def _set(self, value: Any, error: BaseException | None) -> None:
-        self._value, self._error = value, error
-        assert self._done is not None
-        self._done.set()
-
-    def result(self) -> Any:
-        """The job's value (raises the job's exception)."""
-        if self._done is not None:
-            self._done.wait()
-        if self._error is not None:
-            raise self._error
-        return self._value
+def done(value: Any) -> Future[Any]:
+    """A :class:`~concurrent.futures.Future` already holding ``value`` (work run in the caller's thread)."""
+    future: Future[Any] = Future()
+    future.set_result(value)
+    return future
 
 
 class Workers:
-    """Threads that run jobs (functions of no argument) concurrently; a context manager.
+    """Filter threads (a :class:`~concurrent.futures.ThreadPoolExecutor`) that run jobs concurrently.
 
-    :meth:`submit` returns a :class:`Pending` at once; the caller bounds how many are
-    outstanding (here, the writer's queue does). On exit the threads are stopped and joined;
-    jobs not started by then are dropped (their results raise :class:`RuntimeError`). With
-    ``count=0`` (the default on one CPU, see :func:`default_workers`) :meth:`submit` runs the job
-    itself.
+    :meth:`submit` returns a :class:`~concurrent.futures.Future` at once; the caller bounds how
+    many are outstanding (here, the writer's queue does). On exit the threads are joined; on an
+    error, jobs not started by then are cancelled. With ``count=0`` (the default on one CPU, see
+    :func:`default_workers`) :meth:`submit` runs the job itself and no thread is started.
     """
 
     def __init__(self, count: int | None = None) -> None:
         self.count = default_workers() if count is None else max(0, int(count))
-        self._q: queue.SimpleQueue[tuple[Callable[[], Any], Pending] | None] = queue.SimpleQueue()
-        self._stop = threading.Event()
-        self._threads = [
-            threading.Thread(target=self._run, name=f"marsound-filter-{i}", daemon=True) for i in range(self.count)
-        ]
+        self._pool = ThreadPoolExecutor(self.count, thread_name_prefix="marsound-filter") if self.count else None
 
-    def _run(self) -> None:
-        while True:
-            item = self._q.get()
-            if item is None:
-                return
-            job, pending = item
-            if self._stop.is_set():
-                pending._set(None, RuntimeError("job dropped: the pipeline stopped"))
-                continue
-            try:
-                pending._set(job(), None)
-            except BaseException as exc:  # handed to whoever waits for the result
-                pending._set(None, exc)
-
-    def submit(self, job: Callable[[], Any]) -> Pending:
-        """Run ``job`` on a worker thread; its result comes through the returned :class:`Pending`."""
-        if not self.count:
-            return Pending(job(), done=True)
-        pending = Pending()
-        self._q.put((job, pending))
-        return pending
+    def submit(self, job: Callable[[], Any]) -> Future[Any]:
+        """Run ``job`` on a worker thread; its result comes through the returned future."""
+        if self._pool is None:
+            return done(job())
+        return self._pool.submit(job)
 
     def __enter__(self) -> Workers:
-        for t in self._threads:
-            t.start()
         return self
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        if exc_type is not None:
-            self._stop.set()
-        for _ in self._threads:
-            self._q.put(None)
-        for t in self._threads:
-            t.join()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=exc_type is not None)
 
 
 class BackgroundWriter:
     """Write one block per output on a background thread (a context manager).
 
     ``write([y0, y1, ...])`` queues one block for each writer (in the writers' order): arrays, or
-    :class:`Pending` results of :class:`Workers`, waited for here in the order queued. On a
+    futures of :class:`Workers`, waited for here in the order queued. On a
     normal exit the queue is drained and the thread joined; an error of the thread is raised by
     the next ``write`` or at exit. On an error in the ``with`` body the thread is stopped and
     joined before the error propagates (nothing is written after that). ``threaded=False``
@@ -216,7 +171,7 @@ class BackgroundWriter:
     def __init__(self, writers: Sequence[AudioWriter], *, depth: int = DEPTH, threaded: bool | None = None) -> None:
         self.writers = list(writers)
         self.threaded = use_threads() if threaded is None else bool(threaded)
-        self._q: queue.Queue[list[NDArray[np.float32] | Pending] | None] = queue.Queue(maxsize=depth)
+        self._q: queue.Queue[list[NDArray[np.float32] | Future[Any]] | None] = queue.Queue(maxsize=depth)
         self._stop = threading.Event()
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="marsound-writer", daemon=True)
@@ -231,7 +186,7 @@ class BackgroundWriter:
                 if blocks is None:
                     return
                 for w, y in zip(self.writers, blocks):
-                    w.write(y.result() if isinstance(y, Pending) else y)
+                    w.write(y.result() if isinstance(y, Future) else y)
         except BaseException as exc:  # raised in the caller's thread
             self._error = exc
             self._stop.set()
@@ -240,11 +195,11 @@ class BackgroundWriter:
         if self._error is not None:
             raise self._error
 
-    def write(self, blocks: list[NDArray[np.float32] | Pending]) -> None:
+    def write(self, blocks: list[NDArray[np.float32] | Future[Any]]) -> None:
         """Queue one block per writer (blocks until there is room); without a thread, write them now."""
         if not self.threaded:
             for w, y in zip(self.writers, blocks):
-                w.write(y.result() if isinstance(y, Pending) else y)
+                w.write(y.result() if isinstance(y, Future) else y)
             return
         self._raise_error()
         if not _put(self._q, blocks, self._stop):

@@ -33,10 +33,12 @@ from marsound.rendering.filters import (
     check_sample_rate,
     design_propagation_filter,
 )
-from marsound.rendering.pipeline import BUFFERS, DEPTH, BackgroundWriter, Pending, Workers, prefetched
+from marsound.rendering.pipeline import BUFFERS, DEPTH, BackgroundWriter, Workers, done, prefetched
 from marsound.rendering.source_models import DEFAULT_SOURCE_MODEL, SOURCE_MODELS, source_gain_db
 
 if TYPE_CHECKING:  # the moving-source path is imported when it is used
+    from concurrent.futures import Future
+
     from marsound.rendering.moving import Trajectory
 
 NORMALIZE_PEAK = 10.0 ** (-1.0 / 20.0)  # -1 dBFS
@@ -324,7 +326,7 @@ def _peaks(
             peaks[i] = max(peaks[i], float(y.max()), -float(y.min()))
 
     with Workers() as workers:
-        waiting: list[list[Pending]] = []  # a few blocks in flight, bounded
+        waiting: list[list[Future[Any]]] = []  # a few blocks in flight, bounded
         for block in prefetched(lambda: reader.blocks(block_frames=block_frames, buffers=BUFFERS)):
             waiting.append([_submit(workers, proc, block) for proc in procs])
             if len(waiting) > DEPTH:
@@ -339,7 +341,7 @@ def _peaks(
     return peaks
 
 
-def _submit(workers: Workers, proc: BlockProcessor, block: NDArray[np.float32] | None) -> Pending:
+def _submit(workers: Workers, proc: BlockProcessor, block: NDArray[np.float32] | None) -> Future[Any]:
     """The output of ``proc`` for ``block`` (None: its flush), computed by ``workers`` when it can be.
 
     A :class:`StreamingFilter` hands its FFT work to the workers (blocks are filtered
@@ -347,7 +349,7 @@ def _submit(workers: Workers, proc: BlockProcessor, block: NDArray[np.float32] |
     """
     if isinstance(proc, StreamingFilter):
         return workers.submit(proc.prepare_flush() if block is None else proc.prepare(block))
-    return Pending(proc.flush() if block is None else proc.process(block), done=True)
+    return done(proc.flush() if block is None else proc.process(block))
 
 
 def _report(
