@@ -154,6 +154,8 @@ RADIAL_BELOW = 0.9
 pattern is also weak (below :data:`CENTRE_SEARCH_BELOW`; NASA's frame measures 4.4 in the
 outline's frame). Ungated, the search ran on a third of the benchmark's images and cost 9 times
 the median CPU time."""
+EDGE_MARGIN_PX = 1.5
+"""Samples closer than this (sampling pixels) to the picture's border count as outside it."""
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".jpe", ".bmp", ".tif", ".tiff", ".webp", ".ppm", ".pgm", ".pnm", ".jp2")
 
 
@@ -491,6 +493,7 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
     cols = []
     lum = []
     clipped = []
+    outside = []
     for (r0, r1), (e_k, c_k) in zip(ring_radii, offsets, strict=True):
         in_disk = r0 < band[0]
         half = (DISK_GORE_WIDTH if in_disk else BAND_GORE_WIDTH) / 2
@@ -500,6 +503,8 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
         pts = polar_points(rr, ga) + e_k[None, :]
         smp = sample(img, frame_d, pts, rel).reshape(len(rr), spec.N_GORES, len(fr_a), 3)
         smp = smp.transpose(1, 0, 2, 3).reshape(spec.N_GORES, -1, 3).astype(np.float64)
+        off = ~inside_picture(frame_d.to_image(pts) * rel, img.shape[:2]).reshape(len(rr), spec.N_GORES, len(fr_a))
+        outside.append(off.transpose(1, 0, 2).reshape(spec.N_GORES, -1))
         cols.append(chroma(smp))  # (80, 49, 2)
         lum.append(smp.sum(-1))
         clipped.append(smp.min(-1) >= GLARE_LEVEL)
@@ -517,7 +522,14 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
         suspect = occ_col[None, :, None] & (occ_bright[None, :, None] | near)
         if occ_col.any():
             notes.append(f"{int(occ_col.sum())} gore columns crossed by something in front of the gap")
-    p_red, erased = classify_gores(X, logL, columns=SAMPLES_PER_SIDE, suspect=suspect, glare=np.stack(clipped))
+    off_pic = np.stack(outside)
+    if off_pic.any():
+        n_out = int((off_pic.mean(axis=2) > 0.5).sum())
+        if n_out:
+            notes.append(f"{n_out} gores (of {off_pic.shape[0] * off_pic.shape[1]}) mostly outside the picture")
+    p_red, erased = classify_gores(
+        X, logL, columns=SAMPLES_PER_SIDE, suspect=suspect, glare=np.stack(clipped), outside=off_pic
+    )
     return CanopyReading(p_red, frame_d, ring_radii, float(np.degrees(phase)), strength, erased, s_det, notes)
 
 
@@ -549,6 +561,14 @@ def gap_occluders(
     ref = np.median(col_l[idx], axis=1)
     cols = np.abs(col_l - ref) > np.log(OCCLUDER_BRIGHTNESS)
     return cols, col_l > ref, col_x, col_l
+
+
+def inside_picture(xy: NDArray[np.float64], shape: tuple[int, ...]) -> NDArray[np.bool_]:
+    """Which image points (n, 2) lie inside a picture of ``shape`` (height, width), at least
+    :data:`EDGE_MARGIN_PX` from its border (bilinear sampling there mixes in the black border)."""
+    h, w = shape[:2]
+    m = EDGE_MARGIN_PX
+    return (xy[:, 0] >= m) & (xy[:, 0] <= w - 1 - m) & (xy[:, 1] >= m) & (xy[:, 1] <= h - 1 - m)
 
 
 def decode_reading(reading: CanopyReading) -> Decoded:
