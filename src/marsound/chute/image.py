@@ -59,6 +59,7 @@ from marsound.chute.polar import (
     segment_rows,
 )
 from marsound.chute.radial import radial_frame
+from marsound.chute.resolution import gore_widths_px, temper_by_resolution
 from marsound.errors import FileFormatError
 
 __all__ = [
@@ -518,6 +519,8 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
         if occ_col.any():
             notes.append(f"{int(occ_col.sum())} gore columns crossed by something in front of the gap")
     p_red, erased = classify_gores(X, logL, columns=SAMPLES_PER_SIDE, suspect=suspect, glare=np.stack(clipped))
+    # gores a few pixels wide (a video frame's inner ring) say less than their samples suggest
+    p_red = temper_by_resolution(p_red, gore_widths_px(frame_d, ring_radii, phase, s_det))
     return CanopyReading(p_red, frame_d, ring_radii, float(np.degrees(phase)), strength, erased, s_det, notes)
 
 
