@@ -57,6 +57,7 @@ from marsound.chute.polar import (
     project,
     sample,
     segment_rows,
+    without_lines,
 )
 from marsound.chute.radial import radial_frame
 from marsound.chute.resolution import gore_widths_px, temper_by_resolution
@@ -444,7 +445,7 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
 
     def edges(f_disk: NDArray) -> NDArray:
         profs = [np.median(f_disk[a:b], axis=0) for a, b in ring_rows] + [np.median(f1b[1:-1], axis=0)]
-        return edge_energy(np.stack(profs))
+        return edge_energy(without_lines(np.stack(profs)))
 
     edge_k = edges(f1)
     z = np.sum(np.sum(edge_k, axis=0) * carrier)

@@ -98,6 +98,25 @@ def chroma_axis(feat: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray
     return mu, (-axis if axis[0] < 0 else axis)
 
 
+LINE_FILTER_SAMPLES = 5
+"""Width (angular samples, 8 per gore) of the circular median filter :func:`without_lines` applies
+before edges are measured: wider than a suspension line near the vent, narrower than a gore."""
+
+
+def without_lines(profiles: NDArray[np.float64], width: int = LINE_FILTER_SAMPLES) -> NDArray[np.float64]:
+    """Angular profiles (rings × angles) with thin lines removed: a circular running median.
+
+    The suspension lines converge on the lines' confluence, not on the vent, so under an attitude
+    or perspective their 80-fold pattern is centred elsewhere than the gores'; where a ring is one
+    colour over many gores they are its only angular structure in chroma and would pull the gore
+    phase (by up to a gore near the vent). A median narrower than a gore keeps the gores' colour
+    edges where they are.
+    """
+    from scipy.ndimage import median_filter
+
+    return np.asarray(median_filter(profiles, size=(1,) * (profiles.ndim - 1) + (width,), mode="wrap"))
+
+
 def edge_energy(profiles: NDArray[np.float64]) -> NDArray[np.float64]:
     """Colour-edge energy |f(θ+1) − f(θ)| of angular profiles (rings × angles), per ring."""
     return np.abs(np.roll(profiles, -1, axis=-1) - profiles)
