@@ -22,9 +22,9 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+from chute_scenes import PARAMS, VIDEO_WIDTHS, data_gores, random_message, render_layouts
 from numpy.typing import NDArray
 
-from chute_scenes import PARAMS, VIDEO_WIDTHS, data_gores, random_message, render_layouts
 from marsound.chute.encode import encode_message
 
 LOST = 0.1
@@ -104,7 +104,9 @@ def render_clip(
     return Clip(data, ".mp4", [*words, coords], mirrored, np.stack(visible), data_gores(rings), size, spin_deg)
 
 
-def encode_clip(frames: list[NDArray[np.uint8]], *, width_px: int, crf: int, fps: int = 10) -> tuple[bytes, tuple[int, int]]:
+def encode_clip(
+    frames: list[NDArray[np.uint8]], *, width_px: int, crf: int, fps: int = 10
+) -> tuple[bytes, tuple[int, int]]:
     """Downscale BGR frames to ``width_px`` wide (even sizes) and encode them as one H.264
     stream in an MP4 (libx264, yuv420p); returns the file's bytes and the (width, height)."""
     import av
@@ -127,4 +129,4 @@ def encode_clip(frames: list[NDArray[np.uint8]], *, width_px: int, crf: int, fps
     return buf.getvalue(), (new_w, new_h)
 
 
-__all__ = ["Clip", "LOST", "SPIN_DEG_PER_FRAME", "encode_clip", "render_clip"]
+__all__ = ["LOST", "SPIN_DEG_PER_FRAME", "Clip", "encode_clip", "render_clip"]
