@@ -60,6 +60,7 @@ from marsound.chute.polar import (
     without_lines,
 )
 from marsound.chute.radial import radial_frame
+from marsound.chute.resolution import gore_widths_px, temper_by_resolution
 from marsound.errors import FileFormatError
 
 __all__ = [
@@ -531,6 +532,8 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
     p_red, erased = classify_gores(
         X, logL, columns=SAMPLES_PER_SIDE, suspect=suspect, glare=np.stack(clipped), outside=off_pic
     )
+    # gores a few pixels wide (a video frame's inner ring) say less than their samples suggest
+    p_red = temper_by_resolution(p_red, gore_widths_px(frame_d, ring_radii, phase, s_det))
     return CanopyReading(p_red, frame_d, ring_radii, float(np.degrees(phase)), strength, erased, s_det, notes)
 
 
