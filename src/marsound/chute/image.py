@@ -42,6 +42,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from marsound.chute import spec
+from marsound.chute.calibration import calibrated
 from marsound.chute.canopy import Detection, NoCanopyError, gap_ellipse, locate_canopy, resize_max
 from marsound.chute.centre import centre_error, moved_centre, ring_offsets, search_centre
 from marsound.chute.decode_bits import CLOCKWISE, Decoded, decode_soft
@@ -538,7 +539,7 @@ def decode_reading(reading: CanopyReading) -> Decoded:
 def decode_array(bgr: NDArray[np.uint8]) -> ImageDecode:
     """Decode a BGR uint8 image array."""
     reading = read_canopy(bgr)
-    return ImageDecode(decode_reading(reading), reading)
+    return ImageDecode(calibrated(decode_reading(reading)), reading)
 
 
 def decode_image(path: str | Path) -> ImageDecode:
