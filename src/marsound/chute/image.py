@@ -319,7 +319,7 @@ def read_canopy(bgr: NDArray[np.uint8]) -> CanopyReading:
     starts = [det]
     if reading is None or reading.gore_strength < CENTRE_SEARCH_BELOW:  # a strut may have pulled the rim
         try:
-            det2: Detection | None = locate_canopy(bgr, drop_protrusions=True)
+            det2: Detection | None = locate_canopy(bgr, drop_protrusions=True, masks_of=det)
         except NoCanopyError:
             det2 = None
         second = None if det2 is None else _try_read(img, det2.frame, rel, s_det)
