@@ -187,13 +187,22 @@ def _smooth_field(rng: np.random.Generator, shape: tuple[int, int], cells: int =
 
 
 def render_layouts(
-    layouts: NDArray[np.uint8], rng: np.random.Generator, tier: str, labels: dict | None = None
+    layouts: NDArray[np.uint8],
+    rng: np.random.Generator,
+    tier: str,
+    labels: dict | None = None,
+    *,
+    spin_rad: float = 0.0,
+    noise_rng: np.random.Generator | None = None,
 ) -> tuple[NDArray[np.uint8], bool, NDArray[np.float64]]:
     """Render the (4, 80) absolute gore layouts (gore 0 of the encoder, clockwise from below).
 
     Returns the frame (BGR uint8, before JPEG or video coding), whether it is mirrored, and the
     (4, 80) visible share of every gore. If ``labels`` is a dict, it receives per pixel of the
     frame the ring position (``"ring"``: 0-3, -1 off the fabric) and the gore (``"gore"``).
+    ``spin_rad`` turns the canopy (and its suspension lines) about its axis, clockwise seen
+    from below, under the same camera, lighting and hardware; ``noise_rng`` (default ``rng``)
+    draws the sensor noise, so that frames of one scene differ in their noise.
     """
     p = PARAMS[tier]
     w, h = FRAME_SIZE
@@ -207,7 +216,7 @@ def render_layouts(
     scallop = rng.uniform(0.0, 0.025) if tier != "clean" else 0.0
     dome = rng.uniform(0.1, 0.4)
     twist = rng.uniform(-1, 1) * p.twist_gores * gd
-    rot = rng.uniform(0, 2 * np.pi)
+    rot = rng.uniform(0, 2 * np.pi) + spin_rad
 
     # --- camera below the canopy looking up (canopy units: rim radius 1, vent up = +z). It hangs
     # on the riser below the lines' confluence, nearly on the canopy's axis (attitude ``tilt``);
@@ -382,7 +391,7 @@ def render_layouts(
     # --- camera: defocus, noise, 8 bits; mirror (a view from above)
     sig = rng.uniform(*p.blur)
     img = cv2.GaussianBlur(img, (0, 0), sig)
-    img = img + rng.normal(0, p.noise, img.shape).astype(np.float32)
+    img = img + (rng if noise_rng is None else noise_rng).normal(0, p.noise, img.shape).astype(np.float32)
     bgr = np.clip(img[..., ::-1], 0, 255).astype(np.uint8)
     mirrored = bool(rng.random() < p.mirror)
     if mirrored:

@@ -1,0 +1,62 @@
+"""How many pixels a gore spans, and how much a gore reading of that size can say.
+
+In a video frame 400-600 px wide the canopy's rim is 100-190 px in radius, so a gore of the
+innermost ring (radius about a quarter of the rim's) spans 2-4 pixels along its circle: fewer
+still in chroma, which H.264 and JPEG keep at half resolution (4:2:0, ITU-T H.264 §6.2), and
+the colour of a gore bleeds into its neighbours'. The classifier's evidence per gore (samples
+that look red or white) then counts pixels that are not independent and partly belong to the
+neighbouring gores, so its log-odds overstate what the pixels can say. This module measures
+the width of every gore in image pixels and tempers the log-odds of narrow gores towards an
+erasure (P(red) = 1/2), linearly from :data:`FULL_WIDTH_PX` (unchanged) down to
+:data:`ERASED_WIDTH_PX` (erased). The grammar decoder then fills the gores that the pixels
+cannot read from the code's structure, or other frames of a video do
+(:mod:`marsound.chute.video`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from marsound.chute import spec
+from marsound.chute.geometry import CanopyFrame
+from marsound.chute.polar import polar_points
+
+FULL_WIDTH_PX = 4.0
+"""A gore at least this wide (image pixels along its ring, at the middle of the window read)
+keeps its reading: two chroma samples of 4:2:0 video across it."""
+ERASED_WIDTH_PX = 1.5
+"""A gore at most this wide is erased: under one chroma sample across it."""
+MAX_LOG_ODDS = 30.0
+"""Log-odds are clipped to ± this before tempering (P(red) of 0 or 1)."""
+
+
+def gore_widths_px(
+    frame: CanopyFrame, ring_radii: list[tuple[float, float]], phase_rad: float, scale: float
+) -> NDArray[np.float64]:
+    """(rings, 80) width in pixels of the original image of every gore of every ring, measured
+    between its two seams at the middle of the ring's window (``ring_radii``, canonical units).
+
+    ``frame`` maps canonical points to pixels of an image ``scale`` times the original (the
+    detection image); gores are numbered from the seam at ``phase_rad`` clockwise.
+    """
+    seams = phase_rad + np.arange(spec.N_GORES + 1) * (2 * np.pi / spec.N_GORES)
+    mid = np.array([0.5 * (r0 + r1) for r0, r1 in ring_radii])
+    xy = frame.to_image(polar_points(mid, seams)).reshape(len(mid), spec.N_GORES + 1, 2) / max(scale, 1e-12)
+    return np.asarray(np.hypot(*np.diff(xy, axis=1).transpose(2, 0, 1)), dtype=np.float64)
+
+
+def resolution_weight(widths_px: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Factor (0-1) on the log-odds of a gore ``widths_px`` pixels wide."""
+    w = (np.asarray(widths_px, dtype=np.float64) - ERASED_WIDTH_PX) / (FULL_WIDTH_PX - ERASED_WIDTH_PX)
+    return np.asarray(np.clip(w, 0.0, 1.0), dtype=np.float64)
+
+
+def temper_by_resolution(p_red: NDArray[np.float64], widths_px: NDArray[np.float64]) -> NDArray[np.float64]:
+    """P(red) with the log-odds of narrow gores scaled by :func:`resolution_weight`."""
+    p = np.clip(np.asarray(p_red, dtype=np.float64), 1e-13, 1 - 1e-13)
+    lo = np.clip(np.log(p / (1 - p)), -MAX_LOG_ODDS, MAX_LOG_ODDS) * resolution_weight(widths_px)
+    return np.asarray(1.0 / (1.0 + np.exp(-lo)), dtype=np.float64)
+
+
+__all__ = ["ERASED_WIDTH_PX", "FULL_WIDTH_PX", "gore_widths_px", "resolution_weight", "temper_by_resolution"]
