@@ -282,7 +282,7 @@ def as_bgr8(img: NDArray) -> NDArray[np.uint8]:
 # ----------------------------------------------------------------------------- reading
 
 
-def read_canopy(bgr: NDArray[np.uint8]) -> CanopyReading:
+def read_canopy(bgr: NDArray[np.uint8], *, detection: Detection | None = None) -> CanopyReading:
     """Measure P(red) for every gore of the four ring positions of a canopy image.
 
     The canopy frame from :func:`find_canopy` is refined on the gores themselves (their seams
@@ -291,6 +291,9 @@ def read_canopy(bgr: NDArray[np.uint8]) -> CanopyReading:
     ellipse misplaces the centre by a tenth of the radius), the rim is refitted without a bridle or
     strut joined to the outline, the centre searched on a grid, and the strongest reading kept.
 
+    ``detection``: where the canopy was found in another image of the same size and view (a
+    video's mean frame: :mod:`marsound.chute.video`) instead of in ``bgr`` itself.
+
     Raises
     ------
     NoCanopyError
@@ -298,7 +301,7 @@ def read_canopy(bgr: NDArray[np.uint8]) -> CanopyReading:
     """
     import cv2
 
-    det = locate_canopy(bgr)
+    det = locate_canopy(bgr) if detection is None else detection
     s_det = det.scale
     img, s_smp = resize_max(bgr, SAMPLE_MAX_SIDE)
     rel = s_smp / s_det  # detection px -> sampling px
@@ -312,7 +315,7 @@ def read_canopy(bgr: NDArray[np.uint8]) -> CanopyReading:
     starts = [det]
     if reading is None or reading.gore_strength < CENTRE_SEARCH_BELOW:  # a strut may have pulled the rim
         try:
-            det2: Detection | None = locate_canopy(bgr, drop_protrusions=True)
+            det2: Detection | None = locate_canopy(bgr, drop_protrusions=True, masks_of=det)
         except NoCanopyError:
             det2 = None
         second = None if det2 is None else _try_read(img, det2.frame, rel, s_det)

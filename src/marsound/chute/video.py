@@ -1,43 +1,72 @@
-"""Decode a parachute code from a video by voting across frames (reference §4.8).
+"""Decode a parachute code from a video by combining frames (reference §4.8).
 
-Frames are read with PyAV. Each usable frame gives per-gore log-odds of red
-(:func:`marsound.chute.image.read_canopy`); the canopy spins, so every frame is aligned to the
-most confident one by the circular shift (in whole gores, the same for all rings) that
-maximises the correlation of their log-odds. The aligned log-odds are summed and divided by
-√n (frames are not independent observations), then decoded once. Occlusions that move from
-frame to frame become erasures in some frames only and are filled in by the others.
+The up-look camera hangs under the canopy, which turns slowly about its axis while the bridle and
+the backshell's struts stay in front of it: a gore hidden in one frame is seen in others (the
+way the code was read from NASA's landing video, from three frames). Frames are read with PyAV:
+
+1. **Canopy in each frame** (:func:`marsound.chute.image.read_canopy`). The canopy keeps its
+   place in the picture while it turns, so the *mean* of the frames shows its outline, gap and
+   band with the turning gore pattern averaged out and the fixed hardware in place; where a
+   frame's own detection gives a weak gore pattern (compression, an occluder joined to the
+   outline), the frame is also read in the frame found on the mean image, and the reading with
+   the stronger gore pattern kept.
+2. **Rotation**: each frame's gore log-odds (rings × 80 gores, numbered from its own gore phase)
+   form angular profiles; the turn between frames is the circular shift (whole gores, the same
+   for all rings) that maximises their circular cross-correlation (by FFT), measured against
+   the consensus of the other frames.
+3. **Combination**: the aligned per-gore log-likelihood ratios are summed over frames: an
+   erased gore (hidden, P = 1/2) adds nothing, so the frames that see it decide it. Frames whose
+   aligned reading disagrees with the consensus (a misread frame) are left out, and the sum is
+   divided by √n, because frames of one clip are not independent looks (the same lighting,
+   the same blur, the same occluder). The grammar decoder reads the combined P(red) once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 
 from marsound.chute.decode_bits import Decoded, decode_soft
-from marsound.chute.image import NoCanopyError, read_canopy
+from marsound.chute.image import BLANK_THRESHOLD, CENTRE_SEARCH_BELOW, DECODE_EPS, NoCanopyError, read_canopy
 from marsound.errors import FileFormatError, InvalidParameterError
 
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".mpg", ".mpeg", ".ogv", ".gif")
+MAX_LOG_ODDS = 12.0
+"""Per-frame log-odds are clipped to ± this before they are combined."""
+MIN_AGREEMENT = 0.6
+"""A frame whose aligned log-odds correlate with the consensus of the others by less than this
+(normalised correlation) is a misread frame and left out of the vote."""
+ALIGN_ITERATIONS = 3
+"""Rounds of aligning every frame to the consensus of the others."""
+MIN_FRAMES_FOR_MEAN = 3
+"""Frames needed before the canopy is also searched on the mean frame."""
 
 
 @dataclass
 class VideoDecode:
-    """Voting result: the decoded message, frames read/used and per-frame agreement."""
+    """Result of :func:`decode_video`: the decoded message, frames read/used, per-frame agreement."""
 
     decoded: Decoded
     frames_read: int
     frames_used: int
     frames_agreeing: int
     shifts: list[int]
+    frame_texts: list[list[str]] = field(default_factory=list)
+    """Each used frame's own decoded texts (before combining)."""
 
     def to_json(self) -> dict:
         d = self.decoded.to_json()
         d["rings"] = [r for r in d["rings"] if r["kind"] != "blank"]
-        d["frames"] = {"read": self.frames_read, "used": self.frames_used, "agreeing": self.frames_agreeing}
+        d["frames"] = {
+            "read": self.frames_read,
+            "used": self.frames_used,
+            "agreeing": self.frames_agreeing,
+            "shifts_gores": self.shifts,
+        }
         return d
 
 
@@ -82,31 +111,82 @@ def iter_frames(path: str | Path, *, max_frames: int = 48) -> Iterator[NDArray[n
                 raise FileFormatError(f"{path}: cannot decode video frames ({exc})") from None
 
 
-def vote(log_odds: list[NDArray[np.float64]]) -> tuple[NDArray[np.float64], list[int]]:
+def log_odds(p_red: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Log-likelihood ratio red : white of P(red), clipped to ±:data:`MAX_LOG_ODDS`."""
+    p = np.clip(np.asarray(p_red, dtype=np.float64), 1e-12, 1 - 1e-12)
+    return np.asarray(np.clip(np.log(p / (1 - p)), -MAX_LOG_ODDS, MAX_LOG_ODDS), dtype=np.float64)
+
+
+def best_shift(ref: NDArray[np.float64], lo: NDArray[np.float64]) -> tuple[int, float]:
+    """The circular gore shift ``s`` maximising ``sum(ref * roll(lo, s))`` over all rings (circular
+    cross-correlation of the angular profiles by FFT), and the normalised correlation there."""
+    corr = np.real(np.fft.ifft(np.fft.fft(ref, axis=1) * np.conj(np.fft.fft(lo, axis=1)), axis=1)).sum(0)
+    s = int(np.argmax(corr))
+    norm = float(np.linalg.norm(ref) * np.linalg.norm(lo))
+    return s, float(corr[s]) / norm if norm > 0 else 0.0
+
+
+def vote(
+    log_odds_frames: list[NDArray[np.float64]], *, min_agreement: float = MIN_AGREEMENT
+) -> tuple[NDArray[np.float64], list[int]]:
     """Align per-frame log-odds (rings, 80) by circular gore shifts and combine them.
 
-    Returns the combined P(red) (rings, 80) and each frame's shift.
+    Every frame is aligned to the most confident one, then (:data:`ALIGN_ITERATIONS` rounds) to
+    the sum of the others; frames that correlate with that consensus by less than
+    ``min_agreement`` are left out (their shift is reported as -1).
+
+    Returns
+    -------
+    p_red : ndarray (rings, 80)
+        Combined P(red), in the gore numbering of the most confident frame.
+    shifts : list of int
+        Each frame's shift (gores) into that numbering; -1 for a frame left out.
     """
-    if not log_odds:
+    if not log_odds_frames:
         raise InvalidParameterError("no frames to vote on")
-    ref_i = int(np.argmax([np.abs(lo).sum() for lo in log_odds]))
-    ref = log_odds[ref_i]
-    acc = np.zeros_like(ref)
-    shifts = []
-    for lo in log_odds:
-        # circular cross-correlation over gore shifts, summed over rings
-        corr = np.real(np.fft.ifft(np.fft.fft(ref, axis=1) * np.conj(np.fft.fft(lo, axis=1)), axis=1)).sum(0)
-        s = int(np.argmax(corr))
-        shifts.append(s)
-        acc += np.roll(lo, s, axis=1)
-    comb = np.clip(acc / np.sqrt(len(log_odds)), -30, 30)
-    return 1.0 / (1.0 + np.exp(-comb)), shifts
+    los = [np.asarray(lo, dtype=np.float64) for lo in log_odds_frames]
+    ref_i = int(np.argmax([np.abs(lo).sum() for lo in los]))
+    shifts = [best_shift(los[ref_i], lo)[0] for lo in los]
+    use = np.ones(len(los), dtype=bool)
+    for _ in range(ALIGN_ITERATIONS):
+        aligned = np.stack([np.roll(lo, s, axis=1) for lo, s in zip(los, shifts, strict=True)])
+        total = (aligned * use[:, None, None]).sum(0)
+        new_shifts, new_use = [], np.zeros_like(use)
+        for i, lo in enumerate(los):
+            others = total - aligned[i] * use[i]
+            if len(los) == 1 or not np.any(others):
+                new_shifts.append(shifts[i])
+                new_use[i] = True
+                continue
+            s, agree = best_shift(others, lo)
+            new_shifts.append(s)
+            new_use[i] = agree >= min_agreement
+        if not new_use.any():
+            new_use[ref_i] = True
+        # keep the numbering of the reference frame
+        base = new_shifts[ref_i]
+        new_shifts = [(s - base) % lo.shape[1] for s in new_shifts]
+        if new_shifts == shifts and np.array_equal(new_use, use):
+            break
+        shifts, use = new_shifts, new_use
+    aligned = np.stack([np.roll(lo, s, axis=1) for lo, s in zip(los, shifts, strict=True)])
+    comb = np.clip(aligned[use].sum(0) / np.sqrt(use.sum()), -30, 30)
+    return 1.0 / (1.0 + np.exp(-comb)), [s if u else -1 for s, u in zip(shifts, use, strict=True)]
 
 
 def decode_video(
     path: str | Path, *, max_frames: int = 48, progress: Callable[[int], None] | None = None
 ) -> VideoDecode:
-    """Decode a canopy video by voting across frames.
+    """Decode a canopy video by combining its frames (see the module's description).
+
+    Parameters
+    ----------
+    path : str or Path
+        A video file PyAV can read (MP4, MOV, MKV, WebM, GIF …).
+    max_frames : int
+        Frames read, spread evenly over the video.
+    progress : callable, optional
+        Called with the number of frames read so far.
 
     Raises
     ------
@@ -115,27 +195,54 @@ def decode_video(
     NoCanopyError
         No frame shows a readable canopy.
     """
+    from marsound.chute.canopy import locate_canopy
     from marsound.chute.image import decode_reading
 
-    los = []
-    texts = []
+    readings = []
+    weak: list[int] = []
+    mean = None
     n_read = 0
     for bgr in iter_frames(path, max_frames=max_frames):
         n_read += 1
         if progress is not None:
             progress(n_read)
+        mean = bgr.astype(np.float32) if mean is None else mean + bgr
         try:
             reading = read_canopy(bgr)
         except NoCanopyError:
-            continue
-        p = np.clip(reading.p_red, 1e-4, 1 - 1e-4)
-        los.append(np.log(p / (1 - p)))
-        texts.append(decode_reading(reading).texts)
-    if n_read == 0:
+            reading = None
+        readings.append(reading)
+        if reading is None or reading.gore_strength < CENTRE_SEARCH_BELOW:
+            weak.append(n_read - 1)
+    if n_read == 0 or mean is None:
         raise FileFormatError(f"{path}: the video holds no frames")
-    if not los:
+    if weak and n_read >= MIN_FRAMES_FOR_MEAN:
+        # the canopy keeps its place while it turns: find it on the mean frame, read the weak frames there
+        try:
+            det = locate_canopy(np.clip(mean / n_read + 0.5, 0, 255).astype(np.uint8))
+        except NoCanopyError:
+            det = None
+        if det is not None:
+            for i, bgr in enumerate(iter_frames(path, max_frames=max_frames)):
+                if i not in weak:
+                    continue
+                try:
+                    second = read_canopy(bgr, detection=det)
+                except NoCanopyError:
+                    continue
+                first = readings[i]
+                if first is None or second.gore_strength > first.gore_strength:
+                    second.notes.append("canopy found on the mean frame of the video")
+                    readings[i] = second
+    used = [r for r in readings if r is not None]
+    if not used:
         raise NoCanopyError(f"no canopy found in any of the {n_read} frames read")
-    p, shifts = vote(los)
-    decoded = decode_soft(p, eps=1e-3, blank_threshold=0.1)
+    texts = [decode_reading(r).texts for r in used]
+    p, shifts = vote([log_odds(r.p_red) for r in used])
+    decoded = decode_soft(p, eps=DECODE_EPS, blank_threshold=BLANK_THRESHOLD)
     agreeing = sum(1 for t in texts if t == decoded.texts)
-    return VideoDecode(decoded, n_read, len(los), agreeing, shifts)
+    n_used = sum(1 for s in shifts if s >= 0)
+    return VideoDecode(decoded, n_read, n_used, agreeing, shifts, texts)
+
+
+__all__ = ["VIDEO_SUFFIXES", "VideoDecode", "best_shift", "decode_video", "iter_frames", "log_odds", "vote"]
