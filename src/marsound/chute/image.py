@@ -60,7 +60,7 @@ from marsound.chute.polar import (
     without_lines,
 )
 from marsound.chute.radial import radial_frame
-from marsound.chute.resolution import gore_widths_px, temper_by_resolution
+from marsound.chute.resolution import deblur_gores, gore_widths_px, temper_by_resolution
 from marsound.errors import FileFormatError
 
 __all__ = [
@@ -522,9 +522,11 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
         suspect = occ_col[None, :, None] & (occ_bright[None, :, None] | near)
         if occ_col.any():
             notes.append(f"{int(occ_col.sum())} gore columns crossed by something in front of the gap")
+    # gores a few pixels wide (a video frame's inner ring) bleed into each other and say less
+    widths = gore_widths_px(frame_d, ring_radii, phase, s_det)
+    X = deblur_gores(X, widths)
     p_red, erased = classify_gores(X, logL, columns=SAMPLES_PER_SIDE, suspect=suspect, glare=np.stack(clipped))
-    # gores a few pixels wide (a video frame's inner ring) say less than their samples suggest
-    p_red = temper_by_resolution(p_red, gore_widths_px(frame_d, ring_radii, phase, s_det))
+    p_red = temper_by_resolution(p_red, widths)
     return CanopyReading(p_red, frame_d, ring_radii, float(np.degrees(phase)), strength, erased, s_det, notes)
 
 
