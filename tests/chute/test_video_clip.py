@@ -8,6 +8,7 @@ turns under the fixed hardware, so each frame hides other data gores.
 """
 
 import importlib.util
+import itertools
 import sys
 from pathlib import Path
 
@@ -73,6 +74,6 @@ def test_turning_canopy_decodes_exactly_while_no_single_frame_does(clip):
     assert res.frames_read == 8 and res.frames_used >= 5
     # the per-frame turn is recovered: successive shifts differ by the clip's spin (in gores)
     used = [s for s in res.shifts if s >= 0]
-    steps = {(b - a) % 80 for a, b in zip(used, used[1:], strict=False)}
+    steps = {(b - a) % 80 for a, b in itertools.pairwise(used)}
     spin_gores = abs(c.spin_deg) / 4.5
     assert all(min(s, 80 - s) <= np.ceil(2 * spin_gores) + 1 for s in steps)

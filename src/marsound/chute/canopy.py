@@ -131,6 +131,8 @@ class Detection:
     protrusions: NDArray[np.float64] | None = None
     """Points (n, 2) covering the bridle and struts removed from the outline, their lines extended
     to the canopy's centre (``drop_protrusions`` only): the gores under them may be hidden."""
+    red: NDArray[np.bool_] | None = None
+    """The red pixels of :func:`foreground_mask` (detection image)."""
 
 
 def find_canopy(bgr: NDArray[np.uint8]) -> tuple[CanopyFrame, NDArray[np.bool_], float]:
@@ -145,16 +147,24 @@ def find_canopy(bgr: NDArray[np.uint8]) -> tuple[CanopyFrame, NDArray[np.bool_],
     return det.frame, det.fg, det.scale
 
 
-def locate_canopy(bgr: NDArray[np.uint8], *, drop_protrusions: bool = False) -> Detection:
+def locate_canopy(
+    bgr: NDArray[np.uint8], *, drop_protrusions: bool = False, masks_of: Detection | None = None
+) -> Detection:
     """:func:`find_canopy` with everything it measured (:class:`Detection`).
 
     ``drop_protrusions``: leave the long straight radial parts of the object (a bridle or strut
     joined to the outline, :func:`_without_protrusions`) out of the rim fit and the red hull.
-    Raises :class:`NoCanopyError` when there are none (the frame would be the default one)."""
+    Raises :class:`NoCanopyError` when there are none (the frame would be the default one).
+    ``masks_of``: an earlier detection in the same image, whose detection image and masks are
+    reused (they do not depend on the options)."""
     import cv2
 
-    small, scale = resize_max(bgr, DETECT_MAX_SIDE)
-    fg, red, sky_dist = foreground_mask(small)
+    if masks_of is not None and masks_of.red is not None:
+        small, scale = masks_of.small, masks_of.scale
+        fg, red, sky_dist = masks_of.fg, masks_of.red, masks_of.sky_dist
+    else:
+        small, scale = resize_max(bgr, DETECT_MAX_SIDE)
+        fg, red, sky_dist = foreground_mask(small)
     m8: NDArray = fg.astype(np.uint8) * 255
     m8 = cv2.morphologyEx(m8, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     # fill holes (vent, gap, the disk inside the band): background not connected to the border
@@ -219,7 +229,7 @@ def locate_canopy(bgr: NDArray[np.uint8], *, drop_protrusions: bool = False) -> 
         if pf is None:
             break
         frame = pf
-    return Detection(frame, fg, sky_dist, small, scale, protrusions)
+    return Detection(frame, fg, sky_dist, small, scale, protrusions, red)
 
 
 THIN_PART_WIDTH = 0.1

@@ -117,6 +117,7 @@ def classify_gores(
     columns: int | None = None,
     suspect: NDArray[np.bool_] | None = None,
     glare: NDArray[np.bool_] | None = None,
+    outside: NDArray[np.bool_] | None = None,
 ) -> tuple[NDArray[np.float64], int]:
     """Soft classification of per-gore samples into P(red).
 
@@ -138,6 +139,10 @@ def classify_gores(
     glare : ndarray of bool (rings, 80, samples), optional
         Samples with every channel near saturation: white fabric in the sun's glare (its bluish
         tint clipped away; red fabric never clips in green and blue). They count as white.
+    outside : ndarray of bool (rings, 80, samples), optional
+        Samples that fall outside the picture (a canopy partly out of frame): no evidence at
+        all. They take no part in the colour classes, and a gore left with fewer than
+        :data:`MIN_VALID_SAMPLES` samples inside the picture is an erasure (P = 0.5).
 
     Returns
     -------
@@ -165,8 +170,21 @@ def classify_gores(
     """
     from scipy.special import betaln
 
-    med = np.median(X, axis=2)  # (rings, 80, 2)
-    flat = med.reshape(-1, 2)
+    shape = X.shape[:2]
+    in_pic = np.ones(X.shape[:3], dtype=bool) if outside is None else ~outside
+    seen = in_pic.sum(axis=2) >= MIN_VALID_SAMPLES  # (rings, 80): gores inside the picture
+    if outside is None or in_pic.all():
+        med = np.median(X, axis=2)  # (rings, 80, 2)
+    else:  # medians of the samples inside the picture (NaN sorts last)
+        s_x = np.sort(np.where(in_pic[..., None], X, np.nan), axis=2)
+        k_in = np.maximum(in_pic.sum(axis=2), 1)[..., None, None]
+        lo_i, hi_i = (k_in - 1) // 2, k_in // 2
+        med = 0.5 * (np.take_along_axis(s_x, lo_i, 2) + np.take_along_axis(s_x, hi_i, 2))[:, :, 0]
+        med = np.where(seen[..., None], med, 0.0)
+    flat_all = med.reshape(-1, 2)
+    flat = flat_all[seen.ravel()]
+    if len(flat) < 4:
+        return np.full(shape, 0.5), shape[0] * shape[1]
     axis_vals = flat[:, 0] - 0.3 * flat[:, 1]
     lo_v, hi_v = np.percentile(axis_vals, INITIAL_SPLIT_PERCENTILES)
     lab = axis_vals > 0.5 * (lo_v + hi_v)  # classes may be very unequal (long fill blocks)
@@ -181,7 +199,6 @@ def classify_gores(
         if np.array_equal(new, lab):
             break
         lab = new
-    shape = med.shape[:2]
     if lab.sum() < 2 or (~lab).sum() < 2:
         return np.full(shape, 0.5), shape[0] * shape[1]
     mr, mw = np.median(flat[lab], axis=0), np.median(flat[~lab], axis=0)
@@ -190,8 +207,9 @@ def classify_gores(
         mr, mw = mw, mr
     d = mr - mw
     dd = max(float(d @ d), 1e-9)
-    t = project(flat, mw, d) / dd  # 0 at the white centre, 1 at the red centre
-    tr, tw = t[lab], t[~lab]
+    tr = project(flat[lab], mw, d) / dd  # 0 at the white centre, 1 at the red centre
+    tw = project(flat[~lab], mw, d) / dd
+    t = project(flat_all, mw, d) / dd
     sig = 1.4826 * np.median(np.abs(np.concatenate([tr - np.median(tr), tw - np.median(tw)])))
     sig = max(sig, MIN_CHROMA_SPREAD)
     gain = 0.5 / sig**2
@@ -204,6 +222,7 @@ def classify_gores(
     # samples that are neither: off the red-white chroma line, or too dark / bright for their class
     perp = X - (mw + ts[..., None] * d)
     valid = (np.linalg.norm(perp, axis=-1) / np.sqrt(dd) < OFF_AXIS_LIMIT) & (ts > AXIS_RANGE[0]) & (ts < AXIS_RANGE[1])
+    valid &= in_pic
     # a sample darker than its ring's whites is fabric partly under something dark: mixing with
     # grey pulls red towards neutral but never white towards red, so a lower chroma threshold
     n_s = X.shape[2]
@@ -232,6 +251,7 @@ def classify_gores(
     if glare is not None:
         valid |= glare
         s_red = np.where(glare, 0.0, s_red)
+    valid &= in_pic
     hidden = np.zeros(shape, dtype=bool)
     if suspect is not None:
         before = valid.sum(axis=2)
@@ -266,3 +286,4 @@ def classify_gores(
     p[erased] = 0.5
     p[erased & hidden] = OCCLUDED_P_RED
     return p, int(erased.sum())
+

@@ -3,7 +3,8 @@
 Pipeline (the ring code of NASA/JPL's Mars 2020 parachute: 80 gores, 10-gore slots, as
 transcribed gore by gore in github.com/cbuckowitz/mars2020-parachute-message); steps 1-2 live in
 :mod:`marsound.chute.canopy`, polar sampling in :mod:`marsound.chute.polar`, the centre
-refinement of step 5 in :mod:`marsound.chute.centre`, step 6 in :mod:`marsound.chute.gores`:
+refinement of step 5 in :mod:`marsound.chute.centre`, step 6 in :mod:`marsound.chute.gores` (what
+hides a gore: :mod:`marsound.chute.occluders`):
 
 1. **Canopy mask**: pixels far (CIELAB) from the colours of the image border (the sky), the
    largest blob with holes filled; its outline gives the rim ellipse (robust fit rejecting
@@ -46,6 +47,7 @@ from marsound.chute.centre import centre_error, moved_centre, ring_offsets, sear
 from marsound.chute.decode_bits import CLOCKWISE, Decoded, decode_soft
 from marsound.chute.geometry import CanopyFrame
 from marsound.chute.gores import classify_gores
+from marsound.chute.occluders import gap_occluders, inside_picture, occluder_suspects
 from marsound.chute.polar import (
     N_ANGLES,
     chroma,
@@ -130,17 +132,6 @@ MIN_GORE_STRENGTH = 4.0
 CENTRE_SEARCH_BELOW = 7.0
 """Gore strength under which :func:`read_canopy` also searches the centre on a grid (clean
 and easy benchmark images measure 8.6 or more; a misplaced centre smears the gore phase)."""
-GAP_SAMPLE = (0.15, 0.35)
-"""Where the gap is sampled, as shares of the way from its inner edge to the rim (the gap spans
-about the first half: 0.80-0.90 in the spec's proportions, 0.85-0.92 on NASA's frame)."""
-OCCLUDER_WINDOW = 8
-"""Half-width (gores) of the stretch of gap a column is compared with."""
-OCCLUDER_BRIGHTNESS = 1.6
-"""A gap column this factor brighter or darker than the gap around it is crossed by an occluder
-(NASA's frame: the bridle 2.5-3.7 times brighter; the lighting changes the gap by under 1.2
-per 8 gores); ring samples within this factor of the occluder's brightness may be it."""
-OCCLUDER_CHROMA = 0.12
-"""Ring samples within this chroma distance of the occluder's (in its column) may be it."""
 GLARE_LEVEL = 235
 """A sample whose smallest channel reaches this is white fabric in the sun's glare (NASA's frame:
 sunlit whites at 245-250 in every channel)."""
@@ -323,7 +314,7 @@ def read_canopy(bgr: NDArray[np.uint8], *, detection: Detection | None = None) -
     starts = [det]
     if reading is None or reading.gore_strength < CENTRE_SEARCH_BELOW:  # a strut may have pulled the rim
         try:
-            det2: Detection | None = locate_canopy(bgr, drop_protrusions=True)
+            det2: Detection | None = locate_canopy(bgr, drop_protrusions=True, masks_of=det)
         except NoCanopyError:
             det2 = None
         second = None if det2 is None else _try_read(img, det2.frame, rel, s_det)
@@ -496,6 +487,7 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
     cols = []
     lum = []
     clipped = []
+    outside = []
     for (r0, r1), (e_k, c_k) in zip(ring_radii, offsets, strict=True):
         in_disk = r0 < band[0]
         half = (DISK_GORE_WIDTH if in_disk else BAND_GORE_WIDTH) / 2
@@ -505,59 +497,33 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
         pts = polar_points(rr, ga) + e_k[None, :]
         smp = sample(img, frame_d, pts, rel).reshape(len(rr), spec.N_GORES, len(fr_a), 3)
         smp = smp.transpose(1, 0, 2, 3).reshape(spec.N_GORES, -1, 3).astype(np.float64)
+        off = ~inside_picture(frame_d.to_image(pts) * rel, img.shape[:2])
+        off = off.reshape(len(rr), spec.N_GORES, len(fr_a))
+        outside.append(off.transpose(1, 0, 2).reshape(spec.N_GORES, -1))
         cols.append(chroma(smp))  # (80, 49, 2)
         lum.append(smp.sum(-1))
         clipped.append(smp.min(-1) >= GLARE_LEVEL)
     X = np.stack(cols)  # (4, 80, 49, 2) chroma of every sample
     logL = np.log(np.stack(lum) + LOG_BRIGHTNESS_OFFSET)  # (4, 80, 49) log brightness of every sample
-    occluder = gap_occluders(img, frame_d, rel, gore_c, gap_in)
-    suspect = None
-    if occluder is not None:
-        occ_col, occ_bright, occ_x, occ_l = occluder
-        near = (np.linalg.norm(X - occ_x[None, :, None, :], axis=-1) < OCCLUDER_CHROMA) & (
-            np.abs(logL - occ_l[None, :, None]) < np.log(OCCLUDER_BRIGHTNESS)
-        )
-        # a light occluder (the bridle, lit struts) may hide any gore of its column behind a
-        # white-looking surface; a dark one only where it is seen
-        suspect = occ_col[None, :, None] & (occ_bright[None, :, None] | near)
-        if occ_col.any():
-            notes.append(f"{int(occ_col.sum())} gore columns crossed by something in front of the gap")
+    occluder = gap_occluders(
+        img, frame_d, rel, gore_c, gap_in, samples_per_side=SAMPLES_PER_SIDE, log_offset=LOG_BRIGHTNESS_OFFSET
+    )
+    suspect = None if occluder is None else occluder_suspects(X, logL, occluder)
+    if occluder is not None and occluder[0].any():
+        notes.append(f"{int(occluder[0].sum())} gore columns crossed by something in front of the gap")
+    off_pic = np.stack(outside)
+    if off_pic.any():
+        n_out = int((off_pic.mean(axis=2) > 0.5).sum())
+        if n_out:
+            notes.append(f"{n_out} gores (of {off_pic.shape[0] * off_pic.shape[1]}) mostly outside the picture")
     # gores a few pixels wide (a video frame's inner ring) bleed into each other and say less
     widths = gore_widths_px(frame_d, ring_radii, phase, s_det)
     X = deblur_gores(X, widths)
-    p_red, erased = classify_gores(X, logL, columns=SAMPLES_PER_SIDE, suspect=suspect, glare=np.stack(clipped))
+    p_red, erased = classify_gores(
+        X, logL, columns=SAMPLES_PER_SIDE, suspect=suspect, glare=np.stack(clipped), outside=off_pic
+    )
     p_red = temper_by_resolution(p_red, widths)
     return CanopyReading(p_red, frame_d, ring_radii, float(np.degrees(phase)), strength, erased, s_det, notes)
-
-
-def gap_occluders(
-    img: NDArray[np.uint8], frame: CanopyFrame, rel: float, gore_c: NDArray[np.float64], gap_in: float
-) -> tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.float64], NDArray[np.float64]] | None:
-    """Gore columns where something lies in front of the gap, and its look there.
-
-    The gap shows what is behind the canopy, so along the ring it changes only slowly (the
-    sky's gradient, the lighting); a column whose gap is far brighter or darker than the gap
-    ±:data:`OCCLUDER_WINDOW` gores around has an occluder crossing it (the bridle, a strut of
-    the backshell). Medians over the column are robust to thin suspension lines.
-
-    Returns (columns (80,) bool, whether the occluder is lighter than the gap (80,) bool, its
-    median chroma (80, 2), its median log brightness (80,)), or None if the gap is not inside
-    the rim.
-    """
-    if not 0.5 < gap_in < 0.97:
-        return None
-    gd = 2 * np.pi / spec.N_GORES
-    rr = gap_in + np.linspace(GAP_SAMPLE[0], GAP_SAMPLE[1], 4) * (1 - gap_in)
-    fr_a = np.linspace(-0.35, 0.35, SAMPLES_PER_SIDE)
-    ga = (gore_c[:, None] + fr_a[None, :] * gd).ravel()
-    smp = sample(img, frame, polar_points(rr, ga), rel).reshape(len(rr), spec.N_GORES, len(fr_a), 3)
-    smp = smp.transpose(1, 0, 2, 3).reshape(spec.N_GORES, -1, 3).astype(np.float64)
-    col_l = np.median(np.log(smp.sum(-1) + LOG_BRIGHTNESS_OFFSET), axis=1)
-    col_x = np.median(chroma(smp), axis=1)
-    idx = (np.arange(spec.N_GORES)[:, None] + np.arange(-OCCLUDER_WINDOW, OCCLUDER_WINDOW + 1)[None]) % spec.N_GORES
-    ref = np.median(col_l[idx], axis=1)
-    cols = np.abs(col_l - ref) > np.log(OCCLUDER_BRIGHTNESS)
-    return cols, col_l > ref, col_x, col_l
 
 
 def decode_reading(reading: CanopyReading) -> Decoded:
