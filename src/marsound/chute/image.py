@@ -63,7 +63,7 @@ from marsound.chute.polar import (
     without_lines,
 )
 from marsound.chute.radial import radial_frame
-from marsound.chute.resolution import gore_widths_px, temper_by_resolution
+from marsound.chute.resolution import deblur_gores, gore_widths_px, temper_by_resolution
 from marsound.errors import FileFormatError
 
 __all__ = [
@@ -517,11 +517,13 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
         n_out = int((off_pic.mean(axis=2) > 0.5).sum())
         if n_out:
             notes.append(f"{n_out} gores (of {off_pic.shape[0] * off_pic.shape[1]}) mostly outside the picture")
+    # gores a few pixels wide (a video frame's inner ring) bleed into each other and say less
+    widths = gore_widths_px(frame_d, ring_radii, phase, s_det)
+    X = deblur_gores(X, widths)
     p_red, erased = classify_gores(
         X, logL, columns=SAMPLES_PER_SIDE, suspect=suspect, glare=np.stack(clipped), outside=off_pic
     )
-    # gores a few pixels wide (a video frame's inner ring) say less than their samples suggest
-    p_red = temper_by_resolution(p_red, gore_widths_px(frame_d, ring_radii, phase, s_det))
+    p_red = temper_by_resolution(p_red, widths)
     return CanopyReading(p_red, frame_d, ring_radii, float(np.degrees(phase)), strength, erased, s_det, notes)
 
 
