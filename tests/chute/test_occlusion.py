@@ -93,3 +93,14 @@ def test_hard_frame_with_bridle_to_the_picture_edge_is_read(scenes, seed):
     res = decode_array(cv2.imdecode(np.frombuffer(scene.data, np.uint8), cv2.IMREAD_COLOR))
     assert res.decoded.texts == scene.texts
     assert res.decoded.direction == ("counterclockwise" if scene.mirrored else "clockwise")
+
+
+def test_referee_counts_gores_outside_the_picture_as_hidden(scenes):
+    """The benchmark's visibility accounting (the referee of 'data gore hidden'): with the
+    canopy's centre on the picture's left edge, every gore of the left half is invisible and
+    every gore of the right half fully visible."""
+    cam = scenes._Camera(np.array([0.0, 0.0, -3.0]), np.eye(3), 300.0, 0.0, 300.0)
+    cover = np.zeros((600, 800), np.uint8)
+    vis = scenes._visibility(cam, 0.0, 0.0, 0.2, (0.09, 0.37, 0.64, 0.82, 0.88), 0.03, cover, (800, 600))
+    assert vis[:, 41:79].max() == 0.0  # x = u sin(theta) < 0: left of the picture
+    assert vis[:, 1:39].min() == 1.0
