@@ -109,9 +109,10 @@ def foreground_mask(small_bgr: NDArray[np.uint8]) -> tuple[NDArray[np.bool_], ND
     _, labels, centres = cv2.kmeans(sample, k, init, crit, 1, cv2.KMEANS_USE_INITIAL_LABELS)
     support = np.bincount(labels.ravel(), minlength=k) / len(labels)
     centres = centres[support >= SKY_MIN_SUPPORT]  # a canopy touching the border is a minority of it
+    chans = cv2.split(lab)  # per channel: a sum over a last axis of 3 is slow in numpy
     d2 = None
     for c in centres:
-        dc = ((lab - c) ** 2).sum(axis=-1)
+        dc = (chans[0] - c[0]) ** 2 + (chans[1] - c[1]) ** 2 + (chans[2] - c[2]) ** 2
         d2 = dc if d2 is None else np.minimum(d2, dc)
     assert d2 is not None  # at least one border cluster has the support
     dist = np.sqrt(d2)
@@ -121,7 +122,7 @@ def foreground_mask(small_bgr: NDArray[np.uint8]) -> tuple[NDArray[np.bool_], ND
     otsu, _ = cv2.threshold(d8, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     thr = min(floor, max(MIN_SKY_DISTANCE, otsu * max(60.0, float(dist.max())) / 255.0 * OTSU_SHARE))
     fg = dist > thr
-    red = fg & (lab[..., 1] > max(12.0, float(np.percentile(sample[:, 1], 99)) + RED_A_MARGIN))
+    red = fg & (chans[1] > max(12.0, float(np.percentile(sample[:, 1], 99)) + RED_A_MARGIN))
     return fg, red, dist.astype(np.float32)
 
 
