@@ -241,6 +241,10 @@ def locate_canopy(
     return Detection(frame, fg, sky_dist, small, scale, protrusions, red)
 
 
+RIM_CONSENSUS_BELOW = 0.8
+"""The consensus fit is tried only when fewer of the outline's points than this lie within
+:data:`marsound.chute.geometry.RANSAC_TOLERANCE_PX` of the least-squares rim (clean and easy
+benchmark frames: 0.94-1.0; frames with a bridle or strut out of the picture: 0.06-0.5)."""
 RIM_CONSENSUS_GAIN = 1.15
 """The consensus (RANSAC) rim replaces the least-squares one when this many times more of the
 outline supports it."""
@@ -250,17 +254,20 @@ def _fit_rim(outline: NDArray[np.float64], shape: tuple[int, ...]) -> tuple[Elli
     """The rim ellipse of an outline: points on the picture's border are left out (a canopy
     partly out of frame is cut there, not bounded), then the robust least-squares fit, or the
     consensus fit (:func:`marsound.chute.geometry.fit_ellipse_ransac`) when clearly more of the
-    outline supports it (a bridle and struts running out of the picture). Returns the ellipse
-    and its inlier share."""
+    outline supports it (a bridle and struts running out of the picture; tried only when the
+    least-squares rim fits under :data:`RIM_CONSENSUS_BELOW` of the outline). Returns the
+    ellipse and its inlier share."""
     h, w = shape[:2]
     inner = (outline[:, 0] > 1) & (outline[:, 0] < w - 2) & (outline[:, 1] > 1) & (outline[:, 1] < h - 2)
     pts = outline[inner] if inner.sum() >= max(20, 0.3 * len(outline)) else outline
     rim, inliers = fit_ellipse_robust(pts)
+    share = float(np.mean(np.abs(rim.normalised_radius(pts) - 1.0) * rim.mean_radius < RANSAC_TOLERANCE_PX))
+    if share >= RIM_CONSENSUS_BELOW:
+        return rim, inliers
     try:
         alt, alt_in = fit_ellipse_ransac(pts, min_axis_ratio=MIN_AXIS_RATIO, min_minor_px=MIN_RIM_AXIS_PX)
     except ValueError:
         return rim, inliers
-    share = float(np.mean(np.abs(rim.normalised_radius(pts) - 1.0) * rim.mean_radius < RANSAC_TOLERANCE_PX))
     return (alt, max(alt_in, inliers)) if alt_in > RIM_CONSENSUS_GAIN * share else (rim, inliers)
 
 

@@ -112,27 +112,34 @@ def fit_ellipse_ransac(
         raise ValueError("ellipse fit needs 6 points")
     sub = pts[:: max(1, len(pts) // RANSAC_MAX_POINTS)]
     rng = np.random.default_rng(seed)
-    best: tuple[int, Ellipse] | None = None
     n = len(sub)
+    cands = []
     for trial in range(RANSAC_TRIALS):
         if trial % 2:  # anywhere
             idx = rng.choice(n, 6, replace=False)
         else:  # spread along an arc of the (ordered) outline: a stretch of bare rim
             span = rng.uniform(0.1, 0.5) * n
             idx = np.round(rng.uniform(0, n) + np.sort(rng.uniform(0, span, 6))).astype(int) % n
-        pick = sub[idx].astype(np.float32)
-        (cx, cy), (w, h), ang = cv2.fitEllipseDirect(pick)
+        (cx, cy), (w, h), ang = cv2.fitEllipseDirect(sub[idx].astype(np.float32))
         if not (np.isfinite([cx, cy, w, h, ang]).all() and w > 0 and h > 0):
             continue
         lo, hi = sorted((w, h))
         if lo < min_axis_ratio * hi or lo < min_minor_px:
             continue
-        ell = Ellipse((float(cx), float(cy)), (float(w), float(h)), float(ang))
-        support = int(np.sum(np.abs(ell.normalised_radius(sub) - 1.0) * ell.mean_radius < RANSAC_TOLERANCE_PX))
-        if best is None or support > best[0]:
-            best = (support, ell)
-    if best is None:
+        cands.append((cx, cy, w, h, ang))
+    if not cands:
         raise ValueError("ellipse fit failed")
+    # every candidate's support at once: normalised radius of every point (trials x points)
+    c = np.asarray(cands, dtype=np.float64)
+    t = np.radians(c[:, 4])
+    cos, sin = np.cos(t), np.sin(t)
+    dx = sub[None, :, 0] - c[:, 0:1]
+    dy = sub[None, :, 1] - c[:, 1:2]
+    u = (dx * cos[:, None] + dy * sin[:, None]) / (c[:, 2:3] / 2)
+    v = (-dx * sin[:, None] + dy * cos[:, None]) / (c[:, 3:4] / 2)
+    dist = np.abs(np.sqrt(u * u + v * v) - 1.0) * (0.25 * (c[:, 2:3] + c[:, 3:4]))
+    k = int(np.argmax(np.sum(dist < RANSAC_TOLERANCE_PX, axis=1)))
+    best = (0, Ellipse((float(c[k, 0]), float(c[k, 1])), (float(c[k, 2]), float(c[k, 3])), float(c[k, 4])))
     near = np.abs(best[1].normalised_radius(pts) - 1.0) * best[1].mean_radius < 2.0 * RANSAC_TOLERANCE_PX
     ell, _ = fit_ellipse_robust(pts[near]) if near.sum() >= 6 else (best[1], 0.0)
     return ell, float(np.mean(np.abs(ell.normalised_radius(pts) - 1.0) * ell.mean_radius < RANSAC_TOLERANCE_PX))
