@@ -42,7 +42,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from marsound.chute import spec
-from marsound.chute.canopy import Detection, NoCanopyError, gap_ellipse, locate_canopy, resize_max
+from marsound.chute.canopy import (
+    PROTRUSION_LINE_POINTS,
+    Detection,
+    NoCanopyError,
+    gap_ellipse,
+    locate_canopy,
+    resize_max,
+)
 from marsound.chute.centre import centre_error, moved_centre, ring_offsets, search_centre
 from marsound.chute.decode_bits import CLOCKWISE, Decoded, decode_soft
 from marsound.chute.geometry import CanopyFrame
@@ -62,7 +69,7 @@ from marsound.chute.polar import (
     without_lines,
 )
 from marsound.chute.radial import gap_outer_edge, radial_frame
-from marsound.chute.resolution import gore_widths_px, temper_by_resolution
+from marsound.chute.resolution import deblur_gores, gore_widths_px, temper_by_resolution
 from marsound.errors import FileFormatError
 
 __all__ = [
@@ -147,6 +154,9 @@ RADIAL_BELOW = 0.9
 pattern is also weak (below :data:`CENTRE_SEARCH_BELOW`; NASA's frame measures 4.4 in the
 outline's frame). Ungated, the search ran on a third of the benchmark's images and cost 9 times
 the median CPU time."""
+PROTRUSION_MIN_START = 1.0
+"""A protrusion whose line starts (at the thin part's centroid) inside this radius (rim radii)
+is not erased as an occluder."""
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".jpe", ".bmp", ".tif", ".tiff", ".webp", ".ppm", ".pgm", ".pnm", ".jp2")
 
 
@@ -364,6 +374,12 @@ def _erase_protrusions(reading: CanopyReading, det: Detection) -> CanopyReading:
     if det.protrusions is None:
         return reading
     u = reading.frame.to_canonical(det.protrusions)
+    lines = u.reshape(-1, PROTRUSION_LINE_POINTS, 2)
+    # a thin part of the outline that starts inside the rim is fabric cut off by the mask's holes
+    # (dark red gores close to the sky's colour in a small, compressed frame), not hardware
+    # coming in from outside: its line is not an occluder
+    lines = lines[np.hypot(lines[:, 0, 0], lines[:, 0, 1]) >= PROTRUSION_MIN_START]
+    u = lines.reshape(-1, 2)
     r = np.hypot(u[:, 0], u[:, 1])
     gore = np.floor((np.arctan2(u[:, 0], -u[:, 1]) - np.radians(reading.phase_deg)) / (2 * np.pi / spec.N_GORES))
     for k, (r0, r1) in enumerate(reading.ring_radii):
@@ -523,11 +539,13 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
         n_out = int((off_pic.mean(axis=2) > 0.5).sum())
         if n_out:
             notes.append(f"{n_out} gores (of {off_pic.shape[0] * off_pic.shape[1]}) mostly outside the picture")
+    # gores a few pixels wide (a video frame's inner ring) bleed into each other and say less
+    widths = gore_widths_px(frame_d, ring_radii, phase, s_det)
+    X = deblur_gores(X, widths)
     p_red, erased = classify_gores(
         X, logL, columns=SAMPLES_PER_SIDE, suspect=suspect, glare=np.stack(clipped), outside=off_pic
     )
-    # gores a few pixels wide (a video frame's inner ring) say less than their samples suggest
-    p_red = temper_by_resolution(p_red, gore_widths_px(frame_d, ring_radii, phase, s_det))
+    p_red = temper_by_resolution(p_red, widths)
     return CanopyReading(p_red, frame_d, ring_radii, float(np.degrees(phase)), strength, erased, s_det, notes)
 
 

@@ -27,6 +27,12 @@ FULL_WIDTH_PX = 4.0
 keeps its reading: two chroma samples of 4:2:0 video across it."""
 ERASED_WIDTH_PX = 1.5
 """A gore at most this wide is erased: under one chroma sample across it."""
+CHROMA_BLUR_PX = 1.3
+"""Gaussian sigma (image pixels) of the blur that spreads a gore's chroma into its neighbours in
+a frame sampled at full size: 4:2:0 chroma (two-pixel cells), the codec's smoothing and the
+optics. A gore ``w`` pixels wide keeps a share ``erf(w / (2√2 σ))`` of its own colour."""
+MAX_DEBLUR_GAIN = 1.0
+"""Largest gain of :func:`deblur_gores` (a gore keeping half of its colour)."""
 MAX_LOG_ODDS = 30.0
 """Log-odds are clipped to ± this before tempering (P(red) of 0 or 1)."""
 
@@ -52,6 +58,37 @@ def resolution_weight(widths_px: NDArray[np.float64]) -> NDArray[np.float64]:
     return np.asarray(np.clip(w, 0.0, 1.0), dtype=np.float64)
 
 
+def deblur_gain(widths_px: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Gain of :func:`deblur_gores` for gores ``widths_px`` wide: the share of a gore's colour
+    lost to its two neighbours over the share it keeps, ``(1 - k) / k``, k = erf(w / (2√2 σ))."""
+    from scipy.special import erf
+
+    keep = erf(np.asarray(widths_px, dtype=np.float64) / (2 * np.sqrt(2) * CHROMA_BLUR_PX))
+    return np.asarray(np.clip((1 - keep) / np.maximum(keep, 1e-6), 0.0, MAX_DEBLUR_GAIN), dtype=np.float64)
+
+
+def deblur_gores(X: NDArray[np.float64], widths_px: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Undo, to first order, the bleeding of colour between neighbouring narrow gores.
+
+    Along a ring, the chroma measured in a gore is its own mixed with its two neighbours'
+    (``k`` of its own, ``(1 - k) / 2`` of each neighbour's). One step of the inverse moves every
+    sample of a gore away from the mean of the neighbours' median chroma by ``(1 - k) / k``
+    times the difference (:func:`deblur_gain`): an isolated red gore two pixels wide between
+    white ones, which the blur leaves half-way pink, becomes red again.
+
+    Parameters
+    ----------
+    X : ndarray (rings, 80, samples, 2)
+        Chroma of every sample of every gore (gores in ring order).
+    widths_px : ndarray (rings, 80)
+        Width of every gore in image pixels (:func:`gore_widths_px`).
+    """
+    med = np.median(X, axis=2)  # (rings, 80, 2)
+    neigh = 0.5 * (np.roll(med, 1, axis=1) + np.roll(med, -1, axis=1))
+    gain = deblur_gain(widths_px)[..., None, None]
+    return np.asarray(X + gain * (med - neigh)[:, :, None, :], dtype=np.float64)
+
+
 def temper_by_resolution(p_red: NDArray[np.float64], widths_px: NDArray[np.float64]) -> NDArray[np.float64]:
     """P(red) with the log-odds of narrow gores scaled by :func:`resolution_weight`."""
     p = np.clip(np.asarray(p_red, dtype=np.float64), 1e-13, 1 - 1e-13)
@@ -59,4 +96,12 @@ def temper_by_resolution(p_red: NDArray[np.float64], widths_px: NDArray[np.float
     return np.asarray(1.0 / (1.0 + np.exp(-lo)), dtype=np.float64)
 
 
-__all__ = ["ERASED_WIDTH_PX", "FULL_WIDTH_PX", "gore_widths_px", "resolution_weight", "temper_by_resolution"]
+__all__ = [
+    "ERASED_WIDTH_PX",
+    "FULL_WIDTH_PX",
+    "deblur_gain",
+    "deblur_gores",
+    "gore_widths_px",
+    "resolution_weight",
+    "temper_by_resolution",
+]
