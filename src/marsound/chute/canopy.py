@@ -21,7 +21,15 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from marsound.chute.geometry import CanopyFrame, Ellipse, affine_frame, fit_ellipse_robust, projective_frame
+from marsound.chute.geometry import (
+    RANSAC_TOLERANCE_PX,
+    CanopyFrame,
+    Ellipse,
+    affine_frame,
+    fit_ellipse_ransac,
+    fit_ellipse_robust,
+    projective_frame,
+)
 from marsound.chute.polar import polar_mask, polar_points, sample
 from marsound.errors import MarsoundError
 
@@ -195,7 +203,7 @@ def locate_canopy(
         if keep.sum() >= max(20, 0.5 * len(outline)):
             outline = outline[keep]
     try:
-        rim, inliers = fit_ellipse_robust(outline)
+        rim, inliers = _fit_rim(outline, blob.shape)
     except ValueError:
         raise NoCanopyError("no canopy found: no elliptic outline") from None
     ax = sorted(rim.axes)
@@ -231,6 +239,29 @@ def locate_canopy(
             break
         frame = pf
     return Detection(frame, fg, sky_dist, small, scale, protrusions, red)
+
+
+RIM_CONSENSUS_GAIN = 1.15
+"""The consensus (RANSAC) rim replaces the least-squares one when this many times more of the
+outline supports it."""
+
+
+def _fit_rim(outline: NDArray[np.float64], shape: tuple[int, ...]) -> tuple[Ellipse, float]:
+    """The rim ellipse of an outline: points on the picture's border are left out (a canopy
+    partly out of frame is cut there, not bounded), then the robust least-squares fit, or the
+    consensus fit (:func:`marsound.chute.geometry.fit_ellipse_ransac`) when clearly more of the
+    outline supports it (a bridle and struts running out of the picture). Returns the ellipse
+    and its inlier share."""
+    h, w = shape[:2]
+    inner = (outline[:, 0] > 1) & (outline[:, 0] < w - 2) & (outline[:, 1] > 1) & (outline[:, 1] < h - 2)
+    pts = outline[inner] if inner.sum() >= max(20, 0.3 * len(outline)) else outline
+    rim, inliers = fit_ellipse_robust(pts)
+    try:
+        alt, alt_in = fit_ellipse_ransac(pts, min_axis_ratio=MIN_AXIS_RATIO, min_minor_px=MIN_RIM_AXIS_PX)
+    except ValueError:
+        return rim, inliers
+    share = float(np.mean(np.abs(rim.normalised_radius(pts) - 1.0) * rim.mean_radius < RANSAC_TOLERANCE_PX))
+    return (alt, max(alt_in, inliers)) if alt_in > RIM_CONSENSUS_GAIN * share else (rim, inliers)
 
 
 THIN_PART_WIDTH = 0.1
@@ -273,7 +304,9 @@ def _without_protrusions(blob: NDArray, area_px: float) -> tuple[NDArray, NDArra
             continue
         radial = cents[i] - centre
         cos = abs(float(evecs[:, 1] @ radial)) / max(float(np.hypot(*radial)), 1e-9)
-        if cos > PROTRUSION_RADIAL_COS:
+        x0, y0, bw, bh = stats[i, :4]
+        at_edge = x0 == 0 or y0 == 0 or x0 + bw >= blob.shape[1] or y0 + bh >= blob.shape[0]
+        if cos > PROTRUSION_RADIAL_COS or at_edge:
             out[labels == i] = 0
             half_w = 0.5 * np.sqrt(12.0 * max(float(evals[0]), 1.0))  # a bar of width w: variance w²/12
             inward = -np.sign(float(evecs[:, 1] @ radial)) * evecs[:, 1]  # towards the centre (the vent)

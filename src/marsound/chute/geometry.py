@@ -80,6 +80,64 @@ def fit_ellipse_robust(
     return ell, float(keep.mean())
 
 
+RANSAC_TRIALS = 300
+"""Random 6-point ellipses tried by :func:`fit_ellipse_ransac`."""
+RANSAC_TOLERANCE_PX = 3.0
+"""A point within about this distance (pixels) of a trial ellipse supports it: absolute, so a
+huge flat ellipse along straight edges gets no wider band than the rim (the canopy is found in
+a 512-pixel image: rim noise about a pixel, scallops up to 4)."""
+RANSAC_MAX_POINTS = 600
+"""Outline points scored per trial (an even subsample of longer outlines)."""
+
+
+def fit_ellipse_ransac(
+    pts: NDArray[np.float64], *, min_axis_ratio: float = 0.25, min_minor_px: float = 0.0, seed: int = 0
+) -> tuple[Ellipse, float]:
+    """Fit an ellipse to points most of which may lie on something else (RANSAC, Fischler &
+    Bolles, CACM 1981): of 6-point ellipses through random points and through points along
+    random arcs of the outline (``pts`` in outline order), the one supported by the most points within
+    :data:`RANSAC_TOLERANCE_PX` of it, refined by :func:`fit_ellipse_robust` on them.
+
+    The outline of a canopy crossed by a bridle and struts that run out of the picture is
+    mostly straight edges: a least-squares start follows them and the reweighting never
+    recovers; a consensus start keeps to the rim. ``min_axis_ratio`` and ``min_minor_px`` reject
+    flat trial ellipses (a straight edge is a degenerate one). Deterministic (``seed``).
+
+    Returns the ellipse and the share of ``pts`` within the tolerance of it.
+    """
+    import cv2
+
+    pts = np.asarray(pts, dtype=np.float64)
+    if len(pts) < 6:
+        raise ValueError("ellipse fit needs 6 points")
+    sub = pts[:: max(1, len(pts) // RANSAC_MAX_POINTS)]
+    rng = np.random.default_rng(seed)
+    best: tuple[int, Ellipse] | None = None
+    n = len(sub)
+    for trial in range(RANSAC_TRIALS):
+        if trial % 2:  # anywhere
+            idx = rng.choice(n, 6, replace=False)
+        else:  # spread along an arc of the (ordered) outline: a stretch of bare rim
+            span = rng.uniform(0.1, 0.5) * n
+            idx = np.round(rng.uniform(0, n) + np.sort(rng.uniform(0, span, 6))).astype(int) % n
+        pick = sub[idx].astype(np.float32)
+        (cx, cy), (w, h), ang = cv2.fitEllipseDirect(pick)
+        if not (np.isfinite([cx, cy, w, h, ang]).all() and w > 0 and h > 0):
+            continue
+        lo, hi = sorted((w, h))
+        if lo < min_axis_ratio * hi or lo < min_minor_px:
+            continue
+        ell = Ellipse((float(cx), float(cy)), (float(w), float(h)), float(ang))
+        support = int(np.sum(np.abs(ell.normalised_radius(sub) - 1.0) * ell.mean_radius < RANSAC_TOLERANCE_PX))
+        if best is None or support > best[0]:
+            best = (support, ell)
+    if best is None:
+        raise ValueError("ellipse fit failed")
+    near = np.abs(best[1].normalised_radius(pts) - 1.0) * best[1].mean_radius < 2.0 * RANSAC_TOLERANCE_PX
+    ell, _ = fit_ellipse_robust(pts[near]) if near.sum() >= 6 else (best[1], 0.0)
+    return ell, float(np.mean(np.abs(ell.normalised_radius(pts) - 1.0) * ell.mean_radius < RANSAC_TOLERANCE_PX))
+
+
 def _apply(g: NDArray[np.float64], p: NDArray[np.float64]) -> NDArray[np.float64]:
     """Homography ``g`` applied to points (n, 2), written out (a BLAS product of n x 3 by 3 x 3
     wakes its thread pool, which on a busy machine costs more than the arithmetic)."""
@@ -209,9 +267,7 @@ def centred_homographies(
     return g, ok
 
 
-def centred_frame(
-    rim: Ellipse, centre_px: tuple[float, float], inner: Ellipse | None = None
-) -> CanopyFrame | None:
+def centred_frame(rim: Ellipse, centre_px: tuple[float, float], inner: Ellipse | None = None) -> CanopyFrame | None:
     """Frame from the rim ellipse and the image of the circle's centre, or None if degenerate.
 
     The vanishing line of the canopy plane is the polar of the centre's image with respect to

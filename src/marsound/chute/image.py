@@ -42,6 +42,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from marsound.chute import spec
+from marsound.chute.calibration import calibrated
 from marsound.chute.canopy import (
     PROTRUSION_LINE_POINTS,
     Detection,
@@ -566,7 +567,7 @@ def decode_reading(reading: CanopyReading) -> Decoded:
 def decode_array(bgr: NDArray[np.uint8]) -> ImageDecode:
     """Decode a BGR uint8 image array."""
     reading = read_canopy(bgr)
-    return ImageDecode(decode_reading(reading), reading)
+    return ImageDecode(calibrated(decode_reading(reading)), reading)
 
 
 def decode_image(path: str | Path) -> ImageDecode:
