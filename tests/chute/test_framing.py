@@ -41,21 +41,3 @@ def test_without_lines_removes_thin_lines_and_keeps_gore_edges():
     lined[0, [4, 13, 14]] = 0.6  # thin lines across a white gore and a red one
     out = without_lines(lined)
     assert np.array_equal(out, prof)
-
-
-def test_gap_outer_edge_of_a_drawing(canopy_png):
-    """The drawing's gap spans 0.80-0.90 of the rim (spec.GAP_EDGES): its outer edge is found
-    there, and nothing is found where no dark gap lies between disk and rim."""
-    from marsound.chute import spec
-    from marsound.chute.radial import gap_outer_edge
-
-    reading = decode_array(canopy_png).reading
-    rel = 1.0 / reading.scale  # detection pixels -> the drawing's
-    gap_out = gap_outer_edge(canopy_png, reading.frame, rel, spec.GAP_EDGES[0])
-    assert gap_out is not None and abs(gap_out - spec.GAP_EDGES[1]) < 0.02
-    filled = canopy_png.copy()
-    # the gap painted over with white fabric: no dark ring left to find
-    c = tuple(round(v * rel) for v in reading.frame.centre_px)
-    r_px = reading.frame.rim.mean_radius * rel
-    cv2.circle(filled, c, int(r_px * 0.85), (255, 255, 255), int(r_px * 0.14))
-    assert gap_outer_edge(filled, reading.frame, rel, spec.GAP_EDGES[0]) is None
