@@ -69,7 +69,7 @@ from marsound.chute.polar import (
     segment_rows,
     without_lines,
 )
-from marsound.chute.radial import gap_outer_edge, radial_frame
+from marsound.chute.radial import radial_frame
 from marsound.chute.resolution import deblur_gores, gore_widths_px, temper_by_resolution
 from marsound.errors import FileFormatError
 
@@ -523,14 +523,7 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
     X = np.stack(cols)  # (4, 80, 49, 2) chroma of every sample
     logL = np.log(np.stack(lum) + LOG_BRIGHTNESS_OFFSET)  # (4, 80, 49) log brightness of every sample
     occluder = gap_occluders(
-        img,
-        frame_d,
-        rel,
-        gore_c,
-        gap_in,
-        samples_per_side=SAMPLES_PER_SIDE,
-        log_offset=LOG_BRIGHTNESS_OFFSET,
-        gap_out=gap_outer_edge(img, frame_d, rel, gap_in),
+        img, frame_d, rel, gore_c, gap_in, samples_per_side=SAMPLES_PER_SIDE, log_offset=LOG_BRIGHTNESS_OFFSET
     )
     suspect = None if occluder is None else occluder_suspects(X, logL, occluder)
     if occluder is not None and occluder[0].any():

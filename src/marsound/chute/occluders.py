@@ -26,8 +26,6 @@ from marsound.chute.polar import chroma, polar_points, sample
 GAP_SAMPLE = (0.15, 0.35)
 """Where the gap is sampled, as shares of the way from its inner edge to the rim (the gap spans
 about the first half: 0.80-0.90 in the spec's proportions, 0.85-0.92 on NASA's frame)."""
-GAP_SAMPLE_MEASURED = (0.25, 0.65)
-"""Where the gap is sampled when its outer edge is measured, as shares of its width."""
 OCCLUDER_WINDOW = 8
 """Half-width (gores) of the stretch of gap a column is compared with."""
 OCCLUDER_BRIGHTNESS = 1.6
@@ -49,7 +47,6 @@ def gap_occluders(
     *,
     samples_per_side: int,
     log_offset: float,
-    gap_out: float | None = None,
 ) -> tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.float64], NDArray[np.float64]] | None:
     """Gore columns where something lies in front of the gap, and its look there.
 
@@ -69,10 +66,7 @@ def gap_occluders(
     if not 0.5 < gap_in < 0.97:
         return None
     gd = 2 * np.pi / spec.N_GORES
-    if gap_out is not None and gap_in < gap_out <= 1.0:
-        rr = gap_in + np.linspace(GAP_SAMPLE_MEASURED[0], GAP_SAMPLE_MEASURED[1], 4) * (gap_out - gap_in)
-    else:
-        rr = gap_in + np.linspace(GAP_SAMPLE[0], GAP_SAMPLE[1], 4) * (1 - gap_in)
+    rr = gap_in + np.linspace(GAP_SAMPLE[0], GAP_SAMPLE[1], 4) * (1 - gap_in)
     fr_a = np.linspace(-0.35, 0.35, samples_per_side)
     ga = (gore_c[:, None] + fr_a[None, :] * gd).ravel()
     smp = sample(img, frame, polar_points(rr, ga), rel).reshape(len(rr), spec.N_GORES, len(fr_a), 3)

@@ -232,37 +232,3 @@ def radial_frame(
         rim = found
     frame = centred_frame(rim, centre) or affine_frame(rim)
     return dataclasses.replace(frame, inner=gap_ellipse_profile(sky_dist, frame))
-
-
-GAP_PROFILE_ROWS = 40
-"""Radii between the gap's inner edge and the rim in :func:`gap_outer_edge`'s profile."""
-GAP_PROFILE_ANGLES = 160
-"""Angles (two per gore) of that profile."""
-
-
-def gap_outer_edge(img: NDArray[np.uint8], frame: CanopyFrame, rel: float, gap_in: float) -> float | None:
-    """The gap's outer edge (the band's inner edge), in rim radii, or None.
-
-    The gap is the darkest ring between the disk and the rim (it shows the sky behind the
-    canopy); along the median over all angles of the log brightness (robust to a bridle or a
-    strut across a few gores), it ends where the profile climbs half-way from its minimum back to
-    the band's brightness. Renderers and NASA's frame put it 0.04-0.07 rim radii wide, a third to
-    a half of the way from its inner edge to the rim; the occluders in front of it and the band's
-    window are placed by it.
-    """
-    if not 0.5 < gap_in < 0.97:
-        return None
-    radii = np.linspace(gap_in, 1.0, GAP_PROFILE_ROWS)
-    ang = (np.arange(GAP_PROFILE_ANGLES) + 0.5) * (2 * np.pi / GAP_PROFILE_ANGLES)
-    smp = sample(img, frame, polar_points(radii, ang), rel).reshape(len(radii), len(ang), 3)
-    lum = np.log(smp.astype(np.float64).sum(axis=-1) + 6.0)
-    prof = np.median(lum, axis=1)
-    i_min = int(np.argmin(prof[: 2 * len(radii) // 3]))
-    top = float(np.max(prof[i_min:]))
-    level = 0.5 * (prof[i_min] + top)
-    if top - prof[i_min] < np.log(1.5):  # no dark gap to speak of
-        return None
-    above = np.nonzero(prof[i_min:] > level)[0]
-    if above.size == 0:
-        return None
-    return float(radii[i_min + above[0]])
