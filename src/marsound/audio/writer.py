@@ -79,7 +79,7 @@ def _unsynced_soundfile() -> type:
     """
     import soundfile as sf
 
-    class UnsyncedSoundFile(sf.SoundFile):  # type: ignore[misc]
+    class UnsyncedSoundFile(sf.SoundFile):
         def flush(self) -> None:
             """Nothing: the data are already in the kernel's page cache (no fsync)."""
 
