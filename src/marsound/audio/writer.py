@@ -86,6 +86,24 @@ def _unsynced_soundfile() -> type:
     return UnsyncedSoundFile
 
 
+SFC_SET_ADD_PEAK_CHUNK = 0x1050
+"""libsndfile's ``sf_command`` code that turns the PEAK chunk of float WAV/AIFF files on or off (sndfile.h)."""
+
+
+def _without_peak_chunk(file: object) -> None:
+    """Tell libsndfile not to keep a PEAK chunk (called before the first write).
+
+    libsndfile scans every sample written to a float file for its PEAK chunk (an optional
+    chunk, EBU/Microsoft RIFF extension): 5 % of the CPU of ``marsound render``. The writer
+    keeps the peak itself (:attr:`AudioWriter.peak`, in the render sidecar). soundfile has no
+    public call for this; if its internals (``_snd``, ``_ffi``, ``_file``) change, the chunk stays.
+    """
+    import soundfile as sf
+
+    with contextlib.suppress(AttributeError, TypeError):
+        sf._snd.sf_command(file._file, SFC_SET_ADD_PEAK_CHUNK, sf._ffi.NULL, 0)  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True)
 class WriteReport:
     """What a writer wrote: frames, the peak |sample| after gain, samples clipped at full scale."""
@@ -153,6 +171,8 @@ class AudioWriter:
         self._file = _unsynced_soundfile()(
             str(tmp), "w", self.sample_rate_hz, self.channels, self.subtype, format=self.format
         )
+        if not self.clip:  # float subtypes: libsndfile would scan every sample for a PEAK chunk
+            _without_peak_chunk(self._file)
         return self
 
     def write(self, block: NDArray[np.float32]) -> None:
