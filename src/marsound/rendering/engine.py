@@ -1,7 +1,8 @@
 """Streaming FIR engine: overlap-save FFT convolution with carried state, float32, any channels.
 
 :class:`StreamingFilter` takes input chunks of any size (1 sample, a prime number, ten seconds...)
-and returns output as it becomes available. The FFT blocks are aligned to absolute sample
+and returns output as it becomes available (in runs of :data:`VECTOR_BLOCKS` FFT blocks, the
+rest at :meth:`~StreamingFilter.flush`). The FFT blocks are aligned to absolute sample
 positions, not to the chunks, so the output does not depend on how the input is chunked: it is
 bit-for-bit the same for every chunking, and equals the whole-array convolution within float32
 rounding. Memory is bounded by the FFT block size (plus the chunk being processed).
@@ -253,7 +254,7 @@ class StreamingFilter:
         have, carry = self._have, self._carry
         ready = (have + k - (self.num_taps - 1)) // self.hop
         ready -= ready % VECTOR_BLOCKS  # whole SIMD groups of blocks; the rest waits for the next chunk
-        if ready == 0:  # not a whole block yet: keep it
+        if ready == 0:  # not VECTOR_BLOCKS whole blocks yet: keep it
             carry[:, have : have + k] = x
             self._have = have + k
             return self._job(carry[:, :0], 0, 0)
