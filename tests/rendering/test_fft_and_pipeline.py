@@ -239,3 +239,19 @@ def test_pipeline_with_a_slow_writer_keeps_every_reused_buffer_valid(tmp_path, m
     for d in (5.0, 30.0):
         y, _ = sf.read(tmp_path / f"o_{d:g}m.wav", dtype="float32")
         np.testing.assert_array_equal(y, render(x, 48_000, d, preset("jezero")))
+
+
+def test_normalize_over_many_blocks_with_the_buffer_ring(tmp_path):
+    """Both passes of ``normalize`` (peaks, then output) stream through the reused filter buffers."""
+    from marsound.rendering import render
+
+    x = np.random.default_rng(8).standard_normal((150_000, 2)).astype(np.float32) * 0.1
+    src = tmp_path / "in.wav"
+    sf.write(src, x, 48_000, subtype="FLOAT")
+    reps = render_file(src, tmp_path / "n.wav", [5.0, 40.0], preset("jezero"), normalize=True, block_frames=7000)
+    for rep, d in zip(reps, (5.0, 40.0)):
+        y, _ = sf.read(rep.output_path, dtype="float32")
+        plain = render(x, 48_000, d, preset("jezero"))
+        assert np.max(np.abs(y)) == pytest.approx(10 ** (-1 / 20), rel=1e-5)
+        gain = 10 ** (rep.normalization_gain_db / 20)
+        assert gain == pytest.approx(10 ** (-1 / 20) / np.max(np.abs(plain)), rel=1e-6)
