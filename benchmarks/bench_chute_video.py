@@ -133,6 +133,8 @@ def main() -> None:
                 clip = chute_clips.render_clip(rng, n_frames=args.frames)
                 path = folder / f"clip_s{seed}_{i:03d}.mp4"
                 path.write_bytes(clip.data)
+                truth = {"texts": clip.texts, "mirrored": clip.mirrored, "lost": clip.lost_data_gores}
+                path.with_suffix(".json").write_text(json.dumps(truth))
                 row: dict = {"seed": seed, "tuned": tuned, "unreadable": clip.lost_in_every_frame > 0}
                 for d in decoders:
                     res = d.decode(str(path), singles=args.singles and d is decoders[0])

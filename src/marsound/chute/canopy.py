@@ -276,6 +276,8 @@ THIN_PART_WIDTH = 0.1
 bridle, strut or line bundle rather than fabric: its outline points are left out of the rim fit."""
 PROTRUSION_ELONGATION = 3.0
 """Smallest length / width (principal axes) of a thin part that is a bridle, strut or bundle."""
+PROTRUSION_LINE_POINTS = 300
+"""Points per line of :attr:`Detection.protrusions` (each starts at a thin part's centroid)."""
 PROTRUSION_RADIAL_COS = 0.8
 """A thin part is a protrusion when its long axis is within ~37° of the line from the object's centre."""
 
@@ -315,7 +317,7 @@ def _without_protrusions(blob: NDArray, area_px: float) -> tuple[NDArray, NDArra
             out[labels == i] = 0
             half_w = 0.5 * np.sqrt(12.0 * max(float(evals[0]), 1.0))  # a bar of width w: variance w²/12
             inward = -np.sign(float(evecs[:, 1] @ radial)) * evecs[:, 1]  # towards the centre (the vent)
-            span = np.linspace(0.0, 1.05 * float(np.hypot(*radial)), 300)[:, None] * inward
+            span = np.linspace(0.0, 1.05 * float(np.hypot(*radial)), PROTRUSION_LINE_POINTS)[:, None] * inward
             for off in np.linspace(-half_w, half_w, 5):
                 lines.append(cents[i] + off * np.array([-evecs[1, 1], evecs[0, 1]]) + span)
     return (out, np.vstack(lines)) if lines else None

@@ -43,7 +43,14 @@ from numpy.typing import NDArray
 
 from marsound.chute import spec
 from marsound.chute.calibration import calibrated
-from marsound.chute.canopy import Detection, NoCanopyError, gap_ellipse, locate_canopy, resize_max
+from marsound.chute.canopy import (
+    PROTRUSION_LINE_POINTS,
+    Detection,
+    NoCanopyError,
+    gap_ellipse,
+    locate_canopy,
+    resize_max,
+)
 from marsound.chute.centre import centre_error, moved_centre, ring_offsets, search_centre
 from marsound.chute.decode_bits import CLOCKWISE, Decoded, decode_soft
 from marsound.chute.geometry import CanopyFrame
@@ -148,6 +155,9 @@ RADIAL_BELOW = 0.9
 pattern is also weak (below :data:`CENTRE_SEARCH_BELOW`; NASA's frame measures 4.4 in the
 outline's frame). Ungated, the search ran on a third of the benchmark's images and cost 9 times
 the median CPU time."""
+PROTRUSION_MIN_START = 1.0
+"""A protrusion whose line starts (at the thin part's centroid) inside this radius (rim radii)
+is not erased as an occluder."""
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".jpe", ".bmp", ".tif", ".tiff", ".webp", ".ppm", ".pgm", ".pnm", ".jp2")
 
 
@@ -365,6 +375,12 @@ def _erase_protrusions(reading: CanopyReading, det: Detection) -> CanopyReading:
     if det.protrusions is None:
         return reading
     u = reading.frame.to_canonical(det.protrusions)
+    lines = u.reshape(-1, PROTRUSION_LINE_POINTS, 2)
+    # a thin part of the outline that starts inside the rim is fabric cut off by the mask's holes
+    # (dark red gores close to the sky's colour in a small, compressed frame), not hardware
+    # coming in from outside: its line is not an occluder
+    lines = lines[np.hypot(lines[:, 0, 0], lines[:, 0, 1]) >= PROTRUSION_MIN_START]
+    u = lines.reshape(-1, 2)
     r = np.hypot(u[:, 0], u[:, 1])
     gore = np.floor((np.arctan2(u[:, 0], -u[:, 1]) - np.radians(reading.phase_deg)) / (2 * np.pi / spec.N_GORES))
     for k, (r0, r1) in enumerate(reading.ring_radii):
