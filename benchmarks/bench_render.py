@@ -63,13 +63,14 @@ elif case == "oaconvolve":
         assert y.dtype == np.float32
         del y
 elif case == "engine":
-    # the streaming engine alone on the same in-memory array, in render_file's block size
+    # the streaming engine alone on the same in-memory array, in render_file's block size and buffers
     from marsound.audio import DEFAULT_BLOCK_FRAMES
     from marsound.rendering import StreamingFilter
+    from marsound.rendering.pipeline import BUFFERS
     x, fs = sf.read(path, dtype="float32", always_2d=True)
     for _ in range(repeats):
         t, c = time.perf_counter(), time.process_time()
-        eng = StreamingFilter(flt.fir, 1, integer_delay=flt.integer_delay)
+        eng = StreamingFilter(flt.fir, 1, integer_delay=flt.integer_delay, buffers=BUFFERS)  # as render_file
         for i in range(0, len(x), DEFAULT_BLOCK_FRAMES):
             eng.process(x[i : i + DEFAULT_BLOCK_FRAMES])
         eng.flush()

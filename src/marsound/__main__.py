@@ -1,7 +1,5 @@
 """``python -m marsound``: the same as the ``marsound`` command."""
 
-import sys
+from marsound.cli.main import run
 
-from marsound.cli.main import main
-
-sys.exit(main())
+run()

@@ -198,3 +198,35 @@ def test_outputs_get_the_usual_file_mode(tmp_path):
     os.umask(mask)
     p = write_float_wav(tmp_path / "m.wav", np.zeros(4, np.float32), 8000)
     assert p.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_float_outputs_without_peak_chunk_and_complete(tmp_path):
+    """libsndfile's PEAK chunk is off (its per-sample scan cost 5 % of a render); data and peak intact."""
+    from marsound.audio import AudioWriter
+    from marsound.audio.probe import wav_chunks
+
+    x = (0.1 * np.random.default_rng(3).standard_normal((5000, 2))).astype(np.float32)
+    with AudioWriter(tmp_path / "o.wav", 48_000, 2) as w:
+        w.write(x[:1234])
+        w.write(x[1234:])
+    chunks = wav_chunks(tmp_path / "o.wav")
+    assert "PEAK" not in chunks["chunks"] and chunks["frames"] == 5000
+    back, fs = sf.read(tmp_path / "o.wav", dtype="float32")
+    assert fs == 48_000 and np.array_equal(back, x)
+    assert w.report().peak == float(np.abs(x).max())
+    with AudioWriter(tmp_path / "o.flac", 48_000, 2) as w:  # PCM: nothing to switch off, same data
+        w.write(x)
+    assert np.allclose(sf.read(tmp_path / "o.flac", dtype="float32")[0], x, atol=1e-6)
+
+
+def test_outputs_are_closed_without_fsync(tmp_path, monkeypatch):
+    """soundfile's close() would fsync (sf_write_sync, 0.25 s for 115 MB); the writer skips it, data complete."""
+    from marsound.audio import AudioWriter
+
+    synced = []
+    monkeypatch.setattr(sf.SoundFile, "flush", lambda self: synced.append(self.name))
+    x = (0.1 * np.random.default_rng(5).standard_normal(3000)).astype(np.float32)
+    with AudioWriter(tmp_path / "o.wav", 48_000, 1) as w:
+        w.write(x)
+    assert synced == []
+    np.testing.assert_array_equal(sf.read(tmp_path / "o.wav", dtype="float32")[0], x)

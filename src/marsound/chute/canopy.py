@@ -21,7 +21,15 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from marsound.chute.geometry import CanopyFrame, Ellipse, affine_frame, fit_ellipse_robust, projective_frame
+from marsound.chute.geometry import (
+    RANSAC_TOLERANCE_PX,
+    CanopyFrame,
+    Ellipse,
+    affine_frame,
+    fit_ellipse_ransac,
+    fit_ellipse_robust,
+    projective_frame,
+)
 from marsound.chute.polar import polar_mask, polar_points, sample
 from marsound.errors import MarsoundError
 
@@ -101,9 +109,10 @@ def foreground_mask(small_bgr: NDArray[np.uint8]) -> tuple[NDArray[np.bool_], ND
     _, labels, centres = cv2.kmeans(sample, k, init, crit, 1, cv2.KMEANS_USE_INITIAL_LABELS)
     support = np.bincount(labels.ravel(), minlength=k) / len(labels)
     centres = centres[support >= SKY_MIN_SUPPORT]  # a canopy touching the border is a minority of it
+    chans = cv2.split(lab)  # per channel: a sum over a last axis of 3 is slow in numpy
     d2 = None
     for c in centres:
-        dc = ((lab - c) ** 2).sum(axis=-1)
+        dc = (chans[0] - c[0]) ** 2 + (chans[1] - c[1]) ** 2 + (chans[2] - c[2]) ** 2
         d2 = dc if d2 is None else np.minimum(d2, dc)
     assert d2 is not None  # at least one border cluster has the support
     dist = np.sqrt(d2)
@@ -113,7 +122,7 @@ def foreground_mask(small_bgr: NDArray[np.uint8]) -> tuple[NDArray[np.bool_], ND
     otsu, _ = cv2.threshold(d8, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     thr = min(floor, max(MIN_SKY_DISTANCE, otsu * max(60.0, float(dist.max())) / 255.0 * OTSU_SHARE))
     fg = dist > thr
-    red = fg & (lab[..., 1] > max(12.0, float(np.percentile(sample[:, 1], 99)) + RED_A_MARGIN))
+    red = fg & (chans[1] > max(12.0, float(np.percentile(sample[:, 1], 99)) + RED_A_MARGIN))
     return fg, red, dist.astype(np.float32)
 
 
@@ -194,7 +203,7 @@ def locate_canopy(
         if keep.sum() >= max(20, 0.5 * len(outline)):
             outline = outline[keep]
     try:
-        rim, inliers = fit_ellipse_robust(outline)
+        rim, inliers = _fit_rim(outline, blob.shape)
     except ValueError:
         raise NoCanopyError("no canopy found: no elliptic outline") from None
     ax = sorted(rim.axes)
@@ -230,6 +239,36 @@ def locate_canopy(
             break
         frame = pf
     return Detection(frame, fg, sky_dist, small, scale, protrusions, red)
+
+
+RIM_CONSENSUS_BELOW = 0.8
+"""The consensus fit is tried only when fewer of the outline's points than this lie within
+:data:`marsound.chute.geometry.RANSAC_TOLERANCE_PX` of the least-squares rim (clean and easy
+benchmark frames: 0.94-1.0; frames with a bridle or strut out of the picture: 0.06-0.5)."""
+RIM_CONSENSUS_GAIN = 1.15
+"""The consensus (RANSAC) rim replaces the least-squares one when this many times more of the
+outline supports it."""
+
+
+def _fit_rim(outline: NDArray[np.float64], shape: tuple[int, ...]) -> tuple[Ellipse, float]:
+    """The rim ellipse of an outline: points on the picture's border are left out (a canopy
+    partly out of frame is cut there, not bounded), then the robust least-squares fit, or the
+    consensus fit (:func:`marsound.chute.geometry.fit_ellipse_ransac`) when clearly more of the
+    outline supports it (a bridle and struts running out of the picture; tried only when the
+    least-squares rim fits under :data:`RIM_CONSENSUS_BELOW` of the outline). Returns the
+    ellipse and its inlier share."""
+    h, w = shape[:2]
+    inner = (outline[:, 0] > 1) & (outline[:, 0] < w - 2) & (outline[:, 1] > 1) & (outline[:, 1] < h - 2)
+    pts = outline[inner] if inner.sum() >= max(20, 0.3 * len(outline)) else outline
+    rim, inliers = fit_ellipse_robust(pts)
+    share = float(np.mean(np.abs(rim.normalised_radius(pts) - 1.0) * rim.mean_radius < RANSAC_TOLERANCE_PX))
+    if share >= RIM_CONSENSUS_BELOW:
+        return rim, inliers
+    try:
+        alt, alt_in = fit_ellipse_ransac(pts, min_axis_ratio=MIN_AXIS_RATIO, min_minor_px=MIN_RIM_AXIS_PX)
+    except ValueError:
+        return rim, inliers
+    return (alt, max(alt_in, inliers)) if alt_in > RIM_CONSENSUS_GAIN * share else (rim, inliers)
 
 
 THIN_PART_WIDTH = 0.1
@@ -272,7 +311,9 @@ def _without_protrusions(blob: NDArray, area_px: float) -> tuple[NDArray, NDArra
             continue
         radial = cents[i] - centre
         cos = abs(float(evecs[:, 1] @ radial)) / max(float(np.hypot(*radial)), 1e-9)
-        if cos > PROTRUSION_RADIAL_COS:
+        x0, y0, bw, bh = stats[i, :4]
+        at_edge = x0 == 0 or y0 == 0 or x0 + bw >= blob.shape[1] or y0 + bh >= blob.shape[0]
+        if cos > PROTRUSION_RADIAL_COS or at_edge:
             out[labels == i] = 0
             half_w = 0.5 * np.sqrt(12.0 * max(float(evals[0]), 1.0))  # a bar of width w: variance w²/12
             inward = -np.sign(float(evecs[:, 1] @ radial)) * evecs[:, 1]  # towards the centre (the vent)

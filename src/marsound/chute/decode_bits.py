@@ -86,6 +86,8 @@ class DecodedRing:
     bits: str
     readable: bool
     log_likelihood: float = 0.0
+    model_confidence: float | None = None
+    """The decoder's own posterior when ``confidence`` was calibrated (images), else None."""
 
 
 @dataclass
@@ -97,27 +99,35 @@ class Decoded:
     direction_confidence: float
     confidence: float
     ambiguities: list[str] = field(default_factory=list)
+    model_confidence: float | None = None
+    """The decoder's own posterior when ``confidence`` was calibrated (images), else None."""
 
     def to_json(self) -> dict:
-        return {
-            "rings": [
-                {
-                    "values": r.values,
-                    "text": r.text,
-                    "kind": r.kind,
-                    "start": r.start,
-                    "confidence": round(r.confidence, 4),
-                    "readable": r.readable,
-                    "slot_confidence": [round(c, 4) for c in r.slot_confidence],
-                    "bits": r.bits,
-                }
-                for r in self.rings
-            ],
+        rings = []
+        for r in self.rings:
+            ring = {
+                "values": r.values,
+                "text": r.text,
+                "kind": r.kind,
+                "start": r.start,
+                "confidence": round(r.confidence, 4),
+                "readable": r.readable,
+                "slot_confidence": [round(c, 4) for c in r.slot_confidence],
+                "bits": r.bits,
+            }
+            if r.model_confidence is not None:
+                ring["model_confidence"] = round(r.model_confidence, 4)
+            rings.append(ring)
+        out = {
+            "rings": rings,
             "direction": self.direction,
             "direction_confidence": round(self.direction_confidence, 4),
             "confidence": round(self.confidence, 4),
             "ambiguities": self.ambiguities,
         }
+        if self.model_confidence is not None:
+            out["model_confidence"] = round(self.model_confidence, 4)
+        return out
 
     @property
     def texts(self) -> list[str]:

@@ -45,8 +45,14 @@ class Ellipse:
 
     def normalised_radius(self, pts: NDArray[np.float64]) -> NDArray[np.float64]:
         """Sqrt of ``(x - c)ᵀ M (x - c)`` (1 on the ellipse) for points (n, 2)."""
-        d = pts - np.asarray(self.centre)
-        return np.sqrt(np.einsum("ni,ij,nj->n", d, self.shape_matrix(), d))
+        # the quadratic form written out (called per RANSAC trial: einsum's set-up dominated)
+        t = np.radians(self.angle_deg)
+        c, s = float(np.cos(t)), float(np.sin(t))
+        ia, ib = 4.0 / self.axes[0] ** 2, 4.0 / self.axes[1] ** 2
+        m00, m01, m11 = c * c * ia + s * s * ib, c * s * (ia - ib), s * s * ia + c * c * ib
+        d0 = pts[:, 0] - self.centre[0]
+        d1 = pts[:, 1] - self.centre[1]
+        return np.sqrt(m00 * d0 * d0 + 2.0 * m01 * d0 * d1 + m11 * d1 * d1)
 
 
 def fit_ellipse_robust(
@@ -78,6 +84,71 @@ def fit_ellipse_robust(
     if ell is None:
         raise ValueError("ellipse fit failed")
     return ell, float(keep.mean())
+
+
+RANSAC_TRIALS = 300
+"""Random 6-point ellipses tried by :func:`fit_ellipse_ransac`."""
+RANSAC_TOLERANCE_PX = 3.0
+"""A point within about this distance (pixels) of a trial ellipse supports it: absolute, so a
+huge flat ellipse along straight edges gets no wider band than the rim (the canopy is found in
+a 512-pixel image: rim noise about a pixel, scallops up to 4)."""
+RANSAC_MAX_POINTS = 600
+"""Outline points scored per trial (an even subsample of longer outlines)."""
+
+
+def fit_ellipse_ransac(
+    pts: NDArray[np.float64], *, min_axis_ratio: float = 0.25, min_minor_px: float = 0.0, seed: int = 0
+) -> tuple[Ellipse, float]:
+    """Fit an ellipse to points most of which may lie on something else (RANSAC, Fischler &
+    Bolles, CACM 1981): of 6-point ellipses through random points and through points along
+    random arcs of the outline (``pts`` in outline order), the one supported by the most points within
+    :data:`RANSAC_TOLERANCE_PX` of it, refined by :func:`fit_ellipse_robust` on them.
+
+    The outline of a canopy crossed by a bridle and struts that run out of the picture is
+    mostly straight edges: a least-squares start follows them and the reweighting never
+    recovers; a consensus start keeps to the rim. ``min_axis_ratio`` and ``min_minor_px`` reject
+    flat trial ellipses (a straight edge is a degenerate one). Deterministic (``seed``).
+
+    Returns the ellipse and the share of ``pts`` within the tolerance of it.
+    """
+    import cv2
+
+    pts = np.asarray(pts, dtype=np.float64)
+    if len(pts) < 6:
+        raise ValueError("ellipse fit needs 6 points")
+    sub = pts[:: max(1, len(pts) // RANSAC_MAX_POINTS)]
+    rng = np.random.default_rng(seed)
+    n = len(sub)
+    cands = []
+    for trial in range(RANSAC_TRIALS):
+        if trial % 2:  # anywhere
+            idx = rng.choice(n, 6, replace=False)
+        else:  # spread along an arc of the (ordered) outline: a stretch of bare rim
+            span = rng.uniform(0.1, 0.5) * n
+            idx = np.round(rng.uniform(0, n) + np.sort(rng.uniform(0, span, 6))).astype(int) % n
+        (cx, cy), (w, h), ang = cv2.fitEllipseDirect(sub[idx].astype(np.float32))
+        if not (np.isfinite([cx, cy, w, h, ang]).all() and w > 0 and h > 0):
+            continue
+        lo, hi = sorted((w, h))
+        if lo < min_axis_ratio * hi or lo < min_minor_px:
+            continue
+        cands.append((cx, cy, w, h, ang))
+    if not cands:
+        raise ValueError("ellipse fit failed")
+    # every candidate's support at once: normalised radius of every point (trials x points)
+    c = np.asarray(cands, dtype=np.float64)
+    t = np.radians(c[:, 4])
+    cos, sin = np.cos(t), np.sin(t)
+    dx = sub[None, :, 0] - c[:, 0:1]
+    dy = sub[None, :, 1] - c[:, 1:2]
+    u = (dx * cos[:, None] + dy * sin[:, None]) / (c[:, 2:3] / 2)
+    v = (-dx * sin[:, None] + dy * cos[:, None]) / (c[:, 3:4] / 2)
+    dist = np.abs(np.sqrt(u * u + v * v) - 1.0) * (0.25 * (c[:, 2:3] + c[:, 3:4]))
+    k = int(np.argmax(np.sum(dist < RANSAC_TOLERANCE_PX, axis=1)))
+    best = (0, Ellipse((float(c[k, 0]), float(c[k, 1])), (float(c[k, 2]), float(c[k, 3])), float(c[k, 4])))
+    near = np.abs(best[1].normalised_radius(pts) - 1.0) * best[1].mean_radius < 2.0 * RANSAC_TOLERANCE_PX
+    ell, _ = fit_ellipse_robust(pts[near]) if near.sum() >= 6 else (best[1], 0.0)
+    return ell, float(np.mean(np.abs(ell.normalised_radius(pts) - 1.0) * ell.mean_radius < RANSAC_TOLERANCE_PX))
 
 
 def _apply(g: NDArray[np.float64], p: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -209,9 +280,7 @@ def centred_homographies(
     return g, ok
 
 
-def centred_frame(
-    rim: Ellipse, centre_px: tuple[float, float], inner: Ellipse | None = None
-) -> CanopyFrame | None:
+def centred_frame(rim: Ellipse, centre_px: tuple[float, float], inner: Ellipse | None = None) -> CanopyFrame | None:
     """Frame from the rim ellipse and the image of the circle's centre, or None if degenerate.
 
     The vanishing line of the canopy plane is the polar of the centre's image with respect to

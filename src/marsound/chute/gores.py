@@ -286,4 +286,3 @@ def classify_gores(
     p[erased] = 0.5
     p[erased & hidden] = OCCLUDED_P_RED
     return p, int(erased.sum())
-

@@ -17,8 +17,10 @@ hides a gore: :mod:`marsound.chute.occluders`):
 4. **Ring radii**: the disk between vent and gap is split into its three rings by a
    least-squares segmentation of the angular colour profiles of successive radii (rows inside a
    ring look alike, the saw-tooth seams separate them); the band lies between gap and rim.
-5. **Gore phase and centre**: phase of the 80th angular harmonic of the colour-edge energy;
-   its drift across sectors and rings locates the image of the centre (seams are radial), which
+5. **Gore phase and centre**: phase of the 80th angular harmonic of the colour-edge energy
+   (of profiles from which the suspension lines, converging on the confluence rather than the
+   vent, are removed by a running median: :func:`marsound.chute.polar.without_lines`); its
+   drift across sectors and rings locates the image of the centre (seams are radial), which
    with the rim fixes the homography (:func:`marsound.chute.geometry.centred_frame`). When the
    gore pattern stays weak, the centre is searched on a grid.
 6. **Colour**: ~50 samples per gore and ring over 70 % of the gore's width (the band: half), in
@@ -42,6 +44,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from marsound.chute import spec
+from marsound.chute.calibration import calibrated
 from marsound.chute.canopy import (
     PROTRUSION_LINE_POINTS,
     Detection,
@@ -559,7 +562,7 @@ def decode_reading(reading: CanopyReading) -> Decoded:
 def decode_array(bgr: NDArray[np.uint8]) -> ImageDecode:
     """Decode a BGR uint8 image array."""
     reading = read_canopy(bgr)
-    return ImageDecode(decode_reading(reading), reading)
+    return ImageDecode(calibrated(decode_reading(reading)), reading)
 
 
 def decode_image(path: str | Path) -> ImageDecode:

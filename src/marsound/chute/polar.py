@@ -28,9 +28,12 @@ gore periods' neighbourhoods, excluding 76-84 where a smeared 80th spreads)."""
 
 def polar_points(radii: NDArray, angles_rad: NDArray) -> NDArray[np.float64]:
     """Canonical points for a (radii × angles) grid; angle 0 at 12 o'clock, clockwise."""
-    rr, aa = np.meshgrid(radii, angles_rad, indexing="ij")
-    pts = np.column_stack([(rr * np.sin(aa)).ravel(), (-rr * np.cos(aa)).ravel()])
-    return pts
+    r = np.asarray(radii, dtype=np.float64).ravel()[:, None]
+    a = np.asarray(angles_rad, dtype=np.float64).ravel()[None, :]
+    pts = np.empty((r.size, a.size, 2))
+    pts[..., 0] = r * np.sin(a)  # one sine and cosine per angle, not per point
+    pts[..., 1] = -r * np.cos(a)
+    return pts.reshape(-1, 2)
 
 
 def sample(img: NDArray, frame: CanopyFrame, pts: NDArray, scale: float = 1.0, interp: int | None = None) -> NDArray:

@@ -1,7 +1,8 @@
 """Streaming FIR engine: overlap-save FFT convolution with carried state, float32, any channels.
 
 :class:`StreamingFilter` takes input chunks of any size (1 sample, a prime number, ten seconds...)
-and returns output as it becomes available. The FFT blocks are aligned to absolute sample
+and returns output as it becomes available (in runs of :data:`VECTOR_BLOCKS` FFT blocks, the
+rest at :meth:`~StreamingFilter.flush`). The FFT blocks are aligned to absolute sample
 positions, not to the chunks, so the output does not depend on how the input is chunked: it is
 bit-for-bit the same for every chunking, and equals the whole-array convolution within float32
 rounding. Memory is bounded by the FFT block size (plus the chunk being processed).
@@ -27,6 +28,11 @@ from marsound.rendering import _fft
 
 F32 = np.float32
 GROUP_BYTES = 1 << 18  # FFT blocks per transform call: about 256 kB of samples
+VECTOR_BLOCKS = 4
+"""FFT blocks that pocketfft transforms together with SIMD (its ``VLEN`` for float32 in scipy's
+x86-64 wheels, SSE2: 4). A call with ``m`` blocks transforms ``m mod 4`` of them one at a time,
+2.5x slower per block (measured, 16384 points: 190 vs 76 us per forward+inverse pair), so jobs
+and transform calls hold whole multiples of 4 blocks where the stream allows (not at its end)."""
 
 Job = Callable[[], NDArray[np.float32]]
 """The output computation of one chunk (see :meth:`StreamingFilter.prepare`)."""
@@ -74,6 +80,14 @@ class StreamingFilter:
         Whole-sample delay applied to the output (negative: leading output samples dropped).
     fft_length : int, optional
         FFT size (default :func:`choose_fft_length`).
+    buffers : int, optional
+        0 (default): every chunk's input copy and output are new arrays. ``k >= 1``: they live in
+        ``k`` buffers reused in turn, so a stream makes no allocations after its first ``k``
+        chunks (no page faults: in a fresh process, fresh pages cost as much CPU as the FFTs).
+        Then the output of chunk ``i`` (and its job) is valid only until :meth:`prepare` is
+        called for chunk ``i + k``: the caller must have run that job and consumed its output
+        by then (the pipeline of :func:`~marsound.rendering.renderer.render_file` does, with
+        :data:`~marsound.rendering.pipeline.BUFFERS`).
 
     Examples
     --------
@@ -83,7 +97,15 @@ class StreamingFilter:
     [0.5, 1.0, 1.0, 0.5]
     """
 
-    def __init__(self, fir: ArrayLike, channels: int, *, integer_delay: int = 0, fft_length: int | None = None):
+    def __init__(
+        self,
+        fir: ArrayLike,
+        channels: int,
+        *,
+        integer_delay: int = 0,
+        fft_length: int | None = None,
+        buffers: int = 0,
+    ):
         h = np.asarray(fir, dtype=np.float64).ravel()
         if h.size == 0 or not np.all(np.isfinite(h)):
             raise InvalidParameterError("fir must be non-empty and finite")
@@ -100,17 +122,24 @@ class StreamingFilter:
         self._spectrum = _fft.rfft(np.concatenate([h, np.zeros(n - h.size)])).astype(np.complex64)
         self._is_identity = self.num_taps == 1
         self._gain = F32(h[0])
-        self._group = max(1, GROUP_BYTES // (4 * n * self.channels))
+        per_call = max(1, GROUP_BYTES // (4 * n * self.channels))
+        self._group = -(-per_call // VECTOR_BLOCKS) * VECTOR_BLOCKS
         # transform buffers of each thread that runs jobs, reused by every group of every job
         self._scratch: dict[int, tuple[NDArray[np.complex64], NDArray[np.float32]]] = {}
-        # input not yet convolved: history (taps - 1) followed by pending samples (< hop of them)
-        self._carry = np.zeros((self.channels, self.num_taps - 1 + self.hop), dtype=F32)
+        # input not yet convolved: history (taps - 1) then pending samples (< VECTOR_BLOCKS hops)
+        self._carry = np.zeros((self.channels, self.num_taps - 1 + VECTOR_BLOCKS * self.hop), dtype=F32)
         self._have = self.num_taps - 1
         self._to_skip = max(0, -self.integer_delay)
         self._zeros_due = max(0, self.integer_delay)
         self._frames_in = 0
         self._frames_out = 0
         self._flushed = False
+        if int(buffers) < 0:
+            raise InvalidParameterError(f"buffers={buffers!r} must be >= 0")
+        # reused (input segment, output) pairs, taken in turn by prepare(); grown when a chunk needs more
+        self._ring: list[tuple[NDArray[np.float32], NDArray[np.float32]]] = []
+        self._ring_size = int(buffers)
+        self._turn = 0
 
     @property
     def frames_in(self) -> int:
@@ -132,7 +161,7 @@ class StreamingFilter:
             a = a[:, None]
         if a.ndim != 2 or a.shape[1] != self.channels:
             raise InvalidParameterError(f"chunk shape {a.shape} does not match {self.channels} channel(s)")
-        return np.ascontiguousarray(a.T, dtype=F32)
+        return a.T.astype(F32, copy=False)  # a view: prepare() copies what it keeps
 
     def _buffers(self) -> tuple[NDArray[np.complex64], NDArray[np.float32]]:
         """This thread's transform buffers (made on its first job)."""
@@ -144,13 +173,18 @@ class StreamingFilter:
             self._scratch[key] = bufs
         return bufs
 
-    def _convolve(self, seg: NDArray[np.float32], nblocks: int) -> NDArray[np.float32]:
-        """Overlap-save on ``nblocks`` hops of ``seg`` (channels, taps - 1 + nblocks * hop)."""
+    def _convolve(self, seg: NDArray[np.float32], nblocks: int, dest: NDArray[np.float32]) -> NDArray[np.float32]:
+        """Overlap-save on ``nblocks`` hops of ``seg`` (channels, taps - 1 + nblocks * hop), into ``dest``.
+
+        ``dest``: contiguous, at least ``channels * nblocks * hop`` values; returns its first
+        ones as ``(channels, nblocks * hop)``.
+        """
+        out = dest.ravel()[: self.channels * nblocks * self.hop].reshape(self.channels, nblocks, self.hop)
         if self._is_identity:
-            return seg[:, : nblocks * self.hop] * self._gain
+            np.multiply(seg[:, : nblocks * self.hop], self._gain, out=out.reshape(self.channels, -1))
+            return out.reshape(self.channels, nblocks * self.hop)
         c, s = seg.strides
         frames = as_strided(seg, shape=(self.channels, nblocks, self.fft_length), strides=(c, self.hop * s, s))
-        out = np.empty((self.channels, nblocks, self.hop), F32)
         spec_buf, time_buf = self._buffers()
         group = self._group
         for i in range(0, nblocks, group):  # small groups: cache-friendly, transforms into reused buffers
@@ -169,12 +203,34 @@ class StreamingFilter:
         self._frames_out += frames - skip + zeros
         return skip, zeros
 
-    def _job(self, seg: NDArray[np.float32], nblocks: int, frames: int) -> Job:
-        """The computation of ``frames`` output frames from ``seg`` (``nblocks`` FFT blocks)."""
+    def _buffers_for(self, span: int, nblocks: int) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
+        """An input segment ``(channels, span)`` and an output buffer for ``nblocks`` hops: new or reused."""
+        out_size = self.channels * nblocks * self.hop
+        if self._ring_size == 0:
+            return np.empty((self.channels, span), F32), np.empty(out_size, F32)
+        i = self._turn
+        self._turn = (i + 1) % self._ring_size
+        if i < len(self._ring):
+            seg, out = self._ring[i]
+            if seg.shape[1] >= span and out.size >= out_size:
+                return seg[:, :span], out
+        pair = (np.empty((self.channels, span), F32), np.empty(out_size, F32))
+        if i < len(self._ring):
+            self._ring[i] = pair
+        else:
+            self._ring.append(pair)
+        return pair
+
+    def _job(
+        self, seg: NDArray[np.float32], nblocks: int, frames: int, dest: NDArray[np.float32] | None = None
+    ) -> Job:
+        """The computation of ``frames`` output frames from ``seg`` (``nblocks`` FFT blocks), into ``dest``."""
         skip, zeros = self._claim(frames)
+        if dest is None:
+            dest = np.empty(self.channels * nblocks * self.hop, F32)
 
         def job() -> NDArray[np.float32]:
-            y = self._convolve(seg, nblocks)[:, skip:frames] if nblocks else np.zeros((self.channels, 0), F32)
+            y = self._convolve(seg, nblocks, dest)[:, skip:frames] if nblocks else np.zeros((self.channels, 0), F32)
             if zeros:
                 y = np.concatenate([np.zeros((self.channels, zeros), F32), y], axis=1)
             return y.T
@@ -197,12 +253,13 @@ class StreamingFilter:
         self._frames_in += k
         have, carry = self._have, self._carry
         ready = (have + k - (self.num_taps - 1)) // self.hop
-        if ready == 0:  # not a whole block yet: keep it
+        ready -= ready % VECTOR_BLOCKS  # whole SIMD groups of blocks; the rest waits for the next chunk
+        if ready == 0:  # not VECTOR_BLOCKS whole blocks yet: keep it
             carry[:, have : have + k] = x
             self._have = have + k
             return self._job(carry[:, :0], 0, 0)
         span = self.num_taps - 1 + ready * self.hop  # input frames the ready blocks read
-        seg = np.empty((self.channels, span), F32)
+        seg, dest = self._buffers_for(span, ready)
         seg[:, :have] = carry[:, :have]
         seg[:, have:] = x[:, : span - have]
         rest = have + k - ready * self.hop  # history + pending carried to the next chunk
@@ -210,7 +267,7 @@ class StreamingFilter:
         carry[:, :history] = seg[:, span - history :]
         carry[:, history:rest] = x[:, span - have :]
         self._have = rest
-        return self._job(seg, ready, ready * self.hop)
+        return self._job(seg, ready, ready * self.hop, dest)
 
     def process(self, chunk: ArrayLike) -> NDArray[np.float32]:
         """Filter a chunk ``(frames, channels)``; returns the output frames now complete (maybe none)."""

@@ -28,7 +28,10 @@ from marsound.audio import AudioWriter
 DEPTH = 2
 """Blocks queued between threads (each way)."""
 BUFFERS = DEPTH + 2
-"""Reused buffers a producer of :func:`prefetched` needs (blocks valid until the next is asked for)."""
+"""Reused buffers a producer of :func:`prefetched` needs (blocks valid until the next is asked for),
+and a :class:`~marsound.rendering.engine.StreamingFilter` feeding a :class:`BackgroundWriter`: when
+block ``i`` is prepared, block ``i - 1`` is queued, at most ``DEPTH`` blocks wait in the writer's
+queue and the writer holds one more, so block ``i - BUFFERS`` is written (its job done)."""
 MAX_WORKERS = 2
 """Filter threads at most (each FFT job is a few milliseconds; two cores are what CI has)."""
 _POLL_S = 0.05

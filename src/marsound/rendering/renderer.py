@@ -239,7 +239,7 @@ def render_file(
                 procs.append(MovingSourceFilter(trajectory, rate, info.channels, atmosphere, extra_gain=g, **common))
             else:
                 fir = f.fir if g == 1.0 else f.fir * g
-                procs.append(StreamingFilter(fir, info.channels, integer_delay=f.integer_delay))
+                procs.append(StreamingFilter(fir, info.channels, integer_delay=f.integer_delay, buffers=BUFFERS))
         return procs
 
     gains = [1.0] * len(filters)
