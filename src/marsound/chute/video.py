@@ -23,6 +23,7 @@ way the code was read from NASA's landing video, from three frames). Frames are 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +43,12 @@ MIN_AGREEMENT = 0.6
 (normalised correlation) is a misread frame and left out of the vote."""
 ALIGN_ITERATIONS = 3
 """Rounds of aligning every frame to the consensus of the others."""
+COMBINE_EXPONENT = 0.5
+"""The summed log-odds of n frames are divided by n to this power (0: independent looks, 1: the
+mean, as if every frame saw the same thing)."""
+SUPPORTING_FRAMES = 2
+"""Frames whose own reading of a ring must be compatible with the combined one for the combined
+confidence to stand (:func:`frame_support`)."""
 MIN_FRAMES_FOR_MEAN = 3
 """Frames needed before the canopy is also searched on the mean frame."""
 
@@ -133,7 +140,8 @@ def vote(
 
     Every frame is aligned to the most confident one, then (:data:`ALIGN_ITERATIONS` rounds) to
     the sum of the others; frames that correlate with that consensus by less than
-    ``min_agreement`` are left out (their shift is reported as -1).
+    ``min_agreement`` are left out (their shift is reported as -1), and so are single rings of
+    the other frames that correlate with the same ring of the others by less.
 
     Returns
     -------
@@ -170,8 +178,43 @@ def vote(
             break
         shifts, use = new_shifts, new_use
     aligned = np.stack([np.roll(lo, s, axis=1) for lo, s in zip(los, shifts, strict=True)])
-    comb = np.clip(aligned[use].sum(0) / np.sqrt(use.sum()), -30, 30)
+    # a ring of a used frame that disagrees with the others' (a ring read in the wrong ring
+    # position: a frame whose framing took the disk's edge for the rim) is left out too
+    keep = np.repeat(use[:, None], aligned.shape[1], axis=1)
+    if use.sum() >= 3:
+        total = (aligned * use[:, None, None]).sum(0)
+        for i in np.nonzero(use)[0]:
+            others = total - aligned[i]
+            norm = np.linalg.norm(others, axis=1) * np.linalg.norm(aligned[i], axis=1)
+            agree = np.where(norm > 0, (others * aligned[i]).sum(1) / np.maximum(norm, 1e-12), 1.0)
+            keep[i] &= agree >= min_agreement
+    n_k = np.maximum(keep.sum(0), 1).astype(np.float64)  # frames per ring
+    comb = np.clip((aligned * keep[:, :, None]).sum(0) / (n_k**COMBINE_EXPONENT)[:, None], -30, 30)
     return 1.0 / (1.0 + np.exp(-comb)), [s if u else -1 for s, u in zip(shifts, use, strict=True)]
+
+
+def compatible(a: str, b: str) -> bool:
+    """Whether two ring texts can be the same reading: equal, with ``?`` (unread) matching any
+    letter of a word or any field of the coordinates or numbers."""
+    if " " in a or " " in b:
+        ta, tb = a.split(), b.split()
+    else:
+        ta, tb = list(a), list(b)
+    return len(ta) == len(tb) and all(x == y or "?" in (x, y) for x, y in zip(ta, tb, strict=True))
+
+
+def frame_support(combined: list[str], frames: list[list[str]]) -> float:
+    """Support of the combined reading by the frames' own readings: for the ring with the fewest
+    frames whose own reading is :func:`compatible` with it, their number over
+    :data:`SUPPORTING_FRAMES` (at most the frames there are), capped at 1 (1 without frames).
+
+    A single frame may misread a gore under an occluder (its own confidence says so); a ring
+    that no frame reads that way was assembled from frames that disagree on what lies where."""
+    if not frames:
+        return 1.0
+    need = min(SUPPORTING_FRAMES, len(frames))
+    counts = [sum(1 for t in frames if k < len(t) and compatible(text, t[k])) for k, text in enumerate(combined)]
+    return min(1.0, min(counts, default=need) / need)
 
 
 def decode_video(
@@ -240,9 +283,25 @@ def decode_video(
     texts = [decode_reading(r).texts for r in used]
     p, shifts = vote([log_odds(r.p_red) for r in used])
     decoded = decode_soft(p, eps=DECODE_EPS, blank_threshold=BLANK_THRESHOLD)
+    used_texts = [t for t, sh in zip(texts, shifts, strict=True) if sh >= 0]
+    support = frame_support(decoded.texts, used_texts)
+    if support < 1.0:
+        # a ring that no frame read that way on its own was built from pieces of misframed frames
+        decoded = dataclasses.replace(decoded, confidence=decoded.confidence * support)
+        decoded.ambiguities.append("a ring of the combined reading is read that way by too few frames alone")
     agreeing = sum(1 for t in texts if t == decoded.texts)
     n_used = sum(1 for s in shifts if s >= 0)
     return VideoDecode(decoded, n_read, n_used, agreeing, shifts, texts)
 
 
-__all__ = ["VIDEO_SUFFIXES", "VideoDecode", "best_shift", "decode_video", "iter_frames", "log_odds", "vote"]
+__all__ = [
+    "VIDEO_SUFFIXES",
+    "VideoDecode",
+    "best_shift",
+    "compatible",
+    "decode_video",
+    "frame_support",
+    "iter_frames",
+    "log_odds",
+    "vote",
+]
