@@ -183,11 +183,11 @@ def vote(
     keep = np.repeat(use[:, None], aligned.shape[1], axis=1)
     if use.sum() >= 3:
         total = (aligned * use[:, None, None]).sum(0)
-        for i in np.nonzero(use)[0]:
-            others = total - aligned[i]
-            norm = np.linalg.norm(others, axis=1) * np.linalg.norm(aligned[i], axis=1)
-            agree = np.where(norm > 0, (others * aligned[i]).sum(1) / np.maximum(norm, 1e-12), 1.0)
-            keep[i] &= agree >= min_agreement
+        for j in (int(v) for v in np.nonzero(use)[0]):
+            rest = total - aligned[j]
+            norms = np.linalg.norm(rest, axis=1) * np.linalg.norm(aligned[j], axis=1)
+            ring_agree = np.where(norms > 0, (rest * aligned[j]).sum(1) / np.maximum(norms, 1e-12), 1.0)
+            keep[j] &= ring_agree >= min_agreement
     n_k = np.maximum(keep.sum(0), 1).astype(np.float64)  # frames per ring
     comb = np.clip((aligned * keep[:, :, None]).sum(0) / (n_k**COMBINE_EXPONENT)[:, None], -30, 30)
     return 1.0 / (1.0 + np.exp(-comb)), [s if u else -1 for s, u in zip(shifts, use, strict=True)]
