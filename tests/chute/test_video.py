@@ -97,3 +97,7 @@ def test_bridle_hides_gores_in_every_frame_but_the_vote_reads_all(tmp_path):
     j = decode_video(path).to_json()
     assert [r["text"] for r in j["rings"]] == TEXTS
     assert j["confidence"] > 0.5
+    # calibrated as a single image's reading is; the grammar decoder's own figure stays available
+    from marsound.chute.calibration import calibrate
+
+    assert j["confidence"] <= calibrate(j["model_confidence"]) + 1e-3

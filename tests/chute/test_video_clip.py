@@ -69,6 +69,7 @@ def test_turning_canopy_decodes_exactly_while_no_single_frame_does(clip):
     assert not any(d is not None and d.texts == c.texts for d in singles)
     assert all(d is None or d.confidence < 0.5 for d in singles)  # unknown, not confidently wrong
     res = decode_video(path)
+    assert res.decoded.model_confidence is not None  # calibrated; the model's figure kept
     assert res.decoded.texts == c.texts
     assert res.decoded.direction == want_dir
     assert res.frames_read == 8 and res.frames_used >= 5

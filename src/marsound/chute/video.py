@@ -19,6 +19,11 @@ way the code was read from NASA's landing video, from three frames). Frames are 
    aligned reading disagrees with the consensus (a misread frame) are left out, and the sum is
    divided by √n, because frames of one clip are not independent looks (the same lighting,
    the same blur, the same occluder). The grammar decoder reads the combined P(red) once.
+4. **Confidence**: the combined posterior is mapped as a single image's is
+   (:func:`marsound.chute.calibration.calibrated`: the frames of one clip err together, so the
+   model's figure is no probability of being right), then scaled down when too few frames read
+   a ring that way on their own (:func:`frame_support`). The model's figure stays in
+   ``model_confidence``.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from marsound.chute.calibration import calibrated
 from marsound.chute.decode_bits import Decoded, decode_soft
 from marsound.chute.image import BLANK_THRESHOLD, CENTRE_SEARCH_BELOW, DECODE_EPS, NoCanopyError, read_canopy
 from marsound.errors import FileFormatError, InvalidParameterError
@@ -282,7 +288,7 @@ def decode_video(
         raise NoCanopyError(f"no canopy found in any of the {n_read} frames read")
     texts = [decode_reading(r).texts for r in used]
     p, shifts = vote([log_odds(r.p_red) for r in used])
-    decoded = decode_soft(p, eps=DECODE_EPS, blank_threshold=BLANK_THRESHOLD)
+    decoded = calibrated(decode_soft(p, eps=DECODE_EPS, blank_threshold=BLANK_THRESHOLD))
     used_texts = [t for t, sh in zip(texts, shifts, strict=True) if sh >= 0]
     support = frame_support(decoded.texts, used_texts)
     if support < 1.0:
