@@ -116,7 +116,7 @@ def fit_ellipse_ransac(
     pts = np.asarray(pts, dtype=np.float64)
     if len(pts) < 6:
         raise ValueError("ellipse fit needs 6 points")
-    sub = pts[:: max(1, len(pts) // RANSAC_MAX_POINTS)]
+    sub = pts[:: -(-len(pts) // RANSAC_MAX_POINTS)]  # ceiling: at most RANSAC_MAX_POINTS
     rng = np.random.default_rng(seed)
     n = len(sub)
     cands = []
