@@ -101,3 +101,25 @@ def test_bridle_hides_gores_in_every_frame_but_the_vote_reads_all(tmp_path):
     from marsound.chute.calibration import calibrate
 
     assert j["confidence"] <= calibrate(j["model_confidence"]) + 1e-3
+
+
+def test_frames_of_another_size_midway_are_read_not_a_crash(monkeypatch):
+    # H.264 streams may change resolution midway; the mean frame keeps the first size
+    import marsound.chute.video as video
+
+    base = render_array(encode_message(*PERSEVERANCE), size_px=480)
+    small = cv2.resize(base, (400, 400), interpolation=cv2.INTER_AREA)
+    frames = [base, small, base, cv2.copyMakeBorder(small, 0, 0, 0, 40, cv2.BORDER_CONSTANT, value=SKY_BGR)]
+    seen = []
+
+    def fake_iter_frames(path, max_frames=60):
+        seen.append(path)
+        yield from (f.copy() for f in frames)
+
+    monkeypatch.setattr(video, "iter_frames", fake_iter_frames)
+    monkeypatch.setattr(video, "MIN_FRAMES_FOR_MEAN", 2)
+    monkeypatch.setattr(video, "CENTRE_SEARCH_BELOW", np.inf)  # every frame weak: the mean-frame path runs
+    res = decode_video("clip.mp4")
+    assert res.frames_read == 4
+    assert res.decoded.texts == TEXTS
+    assert len(seen) == 2  # the second pass re-read the weak frames on the mean frame's detection

@@ -250,12 +250,16 @@ def decode_video(
     readings = []
     weak: list[int] = []
     mean = None
-    n_read = 0
+    n_read = n_mean = 0
     for bgr in iter_frames(path, max_frames=max_frames):
         n_read += 1
         if progress is not None:
             progress(n_read)
-        mean = bgr.astype(np.float32) if mean is None else mean + bgr
+        if mean is None:
+            mean, n_mean = bgr.astype(np.float32), 1
+        elif bgr.shape == mean.shape:  # a stream may change size midway: the mean keeps the first size
+            mean += bgr
+            n_mean += 1
         try:
             reading = read_canopy(bgr)
         except NoCanopyError:
@@ -268,12 +272,12 @@ def decode_video(
     if weak and n_read >= MIN_FRAMES_FOR_MEAN:
         # the canopy keeps its place while it turns: find it on the mean frame, read the weak frames there
         try:
-            det = locate_canopy(np.clip(mean / n_read + 0.5, 0, 255).astype(np.uint8))
+            det = locate_canopy(np.clip(mean / n_mean + 0.5, 0, 255).astype(np.uint8))
         except NoCanopyError:
             det = None
         if det is not None:
             for i, bgr in enumerate(iter_frames(path, max_frames=max_frames)):
-                if i not in weak:
+                if i not in weak or bgr.shape != mean.shape:
                     continue
                 try:
                     second = read_canopy(bgr, detection=det)
