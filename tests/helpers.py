@@ -108,3 +108,22 @@ def wav_bytes(x: np.ndarray, fs: int, subtype: str = "PCM_16") -> bytes:
 def chirp(fs: int = 16_000, duration_s: float = 0.5) -> np.ndarray:
     t = np.arange(int(fs * duration_s)) / fs
     return (0.5 * np.sin(2 * np.pi * (200 + 3000 * t) * t)).astype(np.float32)
+
+
+BENCHMARKS = Path(__file__).parents[1] / "benchmarks"
+
+
+def load_benchmark_module(name: str):
+    """A module of ``benchmarks/`` (e.g. the realistic chute scene renderer ``chute_scenes``),
+    imported by path and registered in ``sys.modules`` (its siblings import it by name)."""
+    import importlib.util
+    import sys
+
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod
+    spec.loader.exec_module(mod)
+    return mod

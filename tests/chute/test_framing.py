@@ -1,8 +1,6 @@
 """Framing of rendered up-look frames (benchmarks/chute_scenes.py): the gore phase of every ring,
 with suspension lines that converge on the confluence rather than on the vent."""
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import cv2
@@ -15,13 +13,6 @@ from marsound.chute.polar import without_lines
 _PATH = Path(__file__).parents[2] / "benchmarks" / "chute_scenes.py"
 
 
-@pytest.fixture(scope="module")
-def scenes():
-    spec = importlib.util.spec_from_file_location("chute_scenes", _PATH)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["chute_scenes"] = mod
-    spec.loader.exec_module(mod)
-    return mod
 
 
 @pytest.mark.parametrize("seed", [103, 108])

@@ -68,18 +68,6 @@ def test_rim_consensus_fit_ignores_struts_running_out_of_the_picture():
     assert np.hypot(ls.centre[0] - 200, ls.centre[1] - 150) > 10  # what the old fit did
 
 
-@pytest.fixture(scope="module")
-def scenes():
-    import importlib.util
-    import sys
-    from pathlib import Path
-
-    path = Path(__file__).parents[2] / "benchmarks" / "chute_scenes.py"
-    spec = importlib.util.spec_from_file_location("chute_scenes", path)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["chute_scenes"] = mod
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def _render(scenes, seed, tier):

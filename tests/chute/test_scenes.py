@@ -1,8 +1,6 @@
 """The benchmark's renderer (benchmarks/chute_scenes.py): deterministic per seed, and its rings
 encode the message it claims, gore by gore."""
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -13,13 +11,6 @@ from marsound.chute.encode import encode_message
 _PATH = Path(__file__).parents[2] / "benchmarks" / "chute_scenes.py"
 
 
-@pytest.fixture(scope="module")
-def scenes():
-    spec = importlib.util.spec_from_file_location("chute_scenes", _PATH)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["chute_scenes"] = mod
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def test_scenes_are_deterministic_per_seed(scenes):

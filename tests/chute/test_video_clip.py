@@ -7,13 +7,12 @@ colour statistics, frames downscaled to 400-600 px and encoded as one H.264 stre
 turns under the fixed hardware, so each frame hides other data gores.
 """
 
-import importlib.util
 import itertools
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import load_benchmark_module
 
 from marsound.chute.canopy import NoCanopyError
 from marsound.chute.image import decode_array
@@ -25,18 +24,12 @@ CLIP_SEED = 6
 every frame and 74 in some frame, none in all frames."""
 
 
-def _load(name):
-    spec = importlib.util.spec_from_file_location(name, _BENCH / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod
-    spec.loader.exec_module(mod)
-    return mod
 
 
 @pytest.fixture(scope="module")
 def clip(tmp_path_factory):
-    _load("chute_scenes")
-    clips = _load("chute_clips")
+    load_benchmark_module("chute_scenes")
+    clips = load_benchmark_module("chute_clips")
     clip = clips.render_clip(np.random.default_rng(CLIP_SEED), n_frames=8)
     path = tmp_path_factory.mktemp("clip") / "turning.mp4"
     path.write_bytes(clip.data)
