@@ -26,7 +26,7 @@ import dataclasses
 
 import numpy as np
 
-from marsound.chute.decode_bits import Decoded
+from marsound.chute.decode_bits import MIN_RING_CONFIDENCE, Decoded
 
 CONFIDENCE_PIVOT = 0.75
 """Model confidence mapped to 0.5. The most confident wrong message of the tuning seeds had
@@ -77,7 +77,7 @@ def calibrate(confidence: float, *, pivot: float = CONFIDENCE_PIVOT, slope: floa
     return float(1.0 / (1.0 + np.exp(-z)))
 
 
-def calibrated(decoded: Decoded, *, min_ring_confidence: float = 0.5) -> Decoded:
+def calibrated(decoded: Decoded, *, min_ring_confidence: float = MIN_RING_CONFIDENCE) -> Decoded:
     """A copy of ``decoded`` with calibrated message (:func:`calibrate`) and ring
     (:func:`calibrate_ring`) confidences.
 

@@ -33,6 +33,8 @@ from marsound.errors import InvalidParameterError
 
 CLOCKWISE = "clockwise"
 COUNTERCLOCKWISE = "counterclockwise"
+MIN_RING_CONFIDENCE = 0.5
+"""A ring is ``readable`` when its confidence reaches this."""
 KIND_BLANK = "blank"
 
 _N = spec.N_GORES
@@ -278,7 +280,7 @@ def decode_soft(
     spiral_penalty: float = 3.0,
     first_start: int | None = None,
     blank_threshold: float | None = None,
-    min_ring_confidence: float = 0.5,
+    min_ring_confidence: float = MIN_RING_CONFIDENCE,
 ) -> Decoded:
     """Decode rings from per-gore probabilities of red.
 
