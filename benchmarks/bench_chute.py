@@ -77,24 +77,28 @@ def worker() -> None:
 class Decoder:
     """A worker process decoding with the ``marsound`` found on ``pythonpath`` (None: installed)."""
 
-    def __init__(self, name: str, pythonpath: str | None) -> None:
+    def __init__(self, name: str, pythonpath: str | None, script: str = __file__) -> None:
         self.name = name
         env = dict(os.environ)
         if pythonpath is not None:
             env["PYTHONPATH"] = pythonpath
         self.proc = subprocess.Popen(
-            [sys.executable, __file__, "--worker"],
+            [sys.executable, script, "--worker"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
             env=env,
         )
 
-    def decode(self, path: str) -> dict:
+    def request(self, line: str) -> dict:
+        """Send one request line to the worker (``script --worker``); its one-line JSON answer."""
         assert self.proc.stdin is not None and self.proc.stdout is not None
-        self.proc.stdin.write(path + "\n")
+        self.proc.stdin.write(line + "\n")
         self.proc.stdin.flush()
         return json.loads(self.proc.stdout.readline())
+
+    def decode(self, path: str) -> dict:
+        return self.request(path)
 
     def close(self) -> None:
         if self.proc.stdin is not None:

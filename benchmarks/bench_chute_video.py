@@ -25,10 +25,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,6 +35,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
+import bench_chute
 import chute_clips
 from bench_chute import TUNED_SEEDS, UNTUNED_SEEDS, WRONG_CONFIDENCE, export_ref
 
@@ -76,28 +75,14 @@ def worker() -> None:
         print(json.dumps(res), flush=True)
 
 
-class Decoder:
-    """A worker process decoding with the ``marsound`` found on ``pythonpath`` (None: installed)."""
+class Decoder(bench_chute.Decoder):
+    """A worker process decoding clips with the ``marsound`` found on ``pythonpath`` (None: installed)."""
 
     def __init__(self, name: str, pythonpath: str | None) -> None:
-        self.name = name
-        env = dict(os.environ)
-        if pythonpath is not None:
-            env["PYTHONPATH"] = pythonpath
-        self.proc = subprocess.Popen(
-            [sys.executable, __file__, "--worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env
-        )
+        super().__init__(name, pythonpath, script=__file__)
 
-    def decode(self, path: str, singles: bool = False) -> dict:
-        assert self.proc.stdin is not None and self.proc.stdout is not None
-        self.proc.stdin.write(json.dumps({"path": path, "singles": singles}) + "\n")
-        self.proc.stdin.flush()
-        return json.loads(self.proc.stdout.readline())
-
-    def close(self) -> None:
-        if self.proc.stdin is not None:
-            self.proc.stdin.close()
-        self.proc.wait(timeout=60)
+    def decode(self, path: str, singles: bool = False) -> dict:  # type: ignore[override]
+        return self.request(json.dumps({"path": path, "singles": singles}))
 
 
 def _ok(res: dict, texts: list[str], mirrored: bool) -> bool:
