@@ -27,11 +27,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -113,6 +115,23 @@ def export_ref(ref: str, dest: Path) -> str:
     return str(dest / "src")
 
 
+def start_decoders(make: Callable[[str, str | None], Decoder], baseline_ref: str, tmp: Path) -> list[Decoder]:
+    """This tree's decoder and, unless ``baseline_ref`` is ``'none'``, that git ref's (exported
+    into ``tmp/baseline``), each made by ``make(name, pythonpath)``."""
+    decoders = [make("this tree", None)]
+    if baseline_ref != "none":
+        (tmp / "baseline").mkdir()
+        decoders.append(make(baseline_ref, export_ref(baseline_ref, tmp / "baseline")))
+    return decoders
+
+
+def stop_decoders(decoders: list[Decoder], tmp: Path) -> None:
+    """Close the worker processes and remove the baseline's export."""
+    for d in decoders:
+        d.close()
+    shutil.rmtree(tmp / "baseline", ignore_errors=True)
+
+
 # ----------------------------------------------------------------------------- benchmark
 
 
@@ -138,10 +157,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench_chute_"))
     folder = args.save or tmp
     folder.mkdir(parents=True, exist_ok=True)
-    decoders = [Decoder("this tree", None)]
-    if args.baseline_ref != "none":
-        (tmp / "baseline").mkdir()
-        decoders.append(Decoder(f"{args.baseline_ref}", export_ref(args.baseline_ref, tmp / "baseline")))
+    decoders = start_decoders(Decoder, args.baseline_ref, tmp)
     names = [d.name for d in decoders]
 
     rows: list[dict] = []
@@ -181,8 +197,7 @@ def main() -> None:
                             )
                     rows.append(row)
     finally:
-        for d in decoders:
-            d.close()
+        stop_decoders(decoders, tmp)
     report(rows, names, tiers, seeds)
     if args.json_out is not None:
         args.json_out.write_text(json.dumps(rows, indent=1))

@@ -37,7 +37,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 import bench_chute
 import chute_clips
-from bench_chute import TUNED_SEEDS, UNTUNED_SEEDS, WRONG_CONFIDENCE, export_ref
+from bench_chute import TUNED_SEEDS, UNTUNED_SEEDS, WRONG_CONFIDENCE
 
 
 def worker() -> None:
@@ -105,10 +105,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench_chute_video_"))
     folder = args.save or tmp
     folder.mkdir(parents=True, exist_ok=True)
-    decoders = [Decoder("this tree", None)]
-    if args.baseline_ref != "none":
-        (tmp / "baseline").mkdir()
-        decoders.append(Decoder(args.baseline_ref, export_ref(args.baseline_ref, tmp / "baseline")))
+    decoders: list = bench_chute.start_decoders(Decoder, args.baseline_ref, tmp)
     names = [d.name for d in decoders]
     rows: list[dict] = []
     try:
@@ -132,9 +129,7 @@ def main() -> None:
                         print(f"  miss {path.name}: want {clip.texts} got {res['texts']} conf {res['confidence']:.2f}")
                 rows.append(row)
     finally:
-        for d in decoders:
-            d.close()
-        shutil.rmtree(tmp / "baseline", ignore_errors=True)
+        bench_chute.stop_decoders(decoders, tmp)
         if args.save is not None:
             shutil.rmtree(tmp, ignore_errors=True)
     report(rows, names)
