@@ -4,7 +4,13 @@ import numpy as np
 import pytest
 from test_encode import ABSOLUTE, ALIGNED, WR
 
-from marsound.chute.decode_bits import decode_bit_strings, decode_soft, parse_bit_string, slot_values
+from marsound.chute.decode_bits import (
+    canopy_kind_priors,
+    decode_bit_strings,
+    decode_soft,
+    parse_bit_string,
+    slot_values,
+)
 from marsound.chute.encode import encode_message
 from marsound.errors import InvalidParameterError
 
@@ -140,3 +146,27 @@ def test_confidence_calibrated_by_structural_errors():
     res = decode_soft(bad[None] * 0.998 + 0.001)
     assert res.texts[0].replace("?", "E") == "EAZE"  # the wrong reading is possible ...
     assert res.confidence < 0.5 and not res.rings[0].readable  # ... but never confident
+
+
+def test_band_with_small_values_reads_as_coordinates():
+    """Coordinates whose fields are all 1-26 also parse as an 8-letter word; the band favours coordinates."""
+    rings = encode_message(["JDWH", "NJSSUC", "U"], "12 5 6 N 9 3 9 W")
+    p = np.stack([r.bits for r in rings]).astype(float)
+    assert decode_soft(p, eps=1e-3).texts[3] == "LEFNICIW"  # no position prior: the word's shorter description
+    assert decode_soft(p, eps=1e-3, kind_priors=canopy_kind_priors(4)).texts[3] == "12 5 6 N 9 3 9 W"
+    assert decode_bit_strings([r.bit_string for r in rings]).texts[3] == "12 5 6 N 9 3 9 W"
+
+
+def test_word_in_band_stays_a_word():
+    rings = encode_message(["DARE", "MIGHTY", "THINGS", "ABCDEFGH"])
+    assert decode_bit_strings([r.bit_string for r in rings]).texts == ["DARE", "MIGHTY", "THINGS", "ABCDEFGH"]
+    # the position prior only acts on the band: a disk ring of small coordinates stays whatever it reads as
+    assert canopy_kind_priors(4)[:3] == [{}, {}, {}]
+
+
+def test_bad_kind_priors():
+    p = np.full((2, 80), 0.5)
+    with pytest.raises(InvalidParameterError, match="kind_priors"):
+        decode_soft(p, kind_priors=[{}])
+    with pytest.raises(InvalidParameterError, match="kind_priors"):
+        decode_soft(p, kind_priors=[{}, {"colour": 1.0}])

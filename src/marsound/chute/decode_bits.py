@@ -21,6 +21,7 @@ symbols even when its data bits look clean.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,6 +69,13 @@ _ALLOWED = {k: _allowed(k) for k in _KINDS}
 _LOG_SIZE = {k: np.log(_ALLOWED[k].sum(axis=1)) for k in _KINDS}  # (8,) per-slot description cost
 _KIND_PRIOR = {KIND_WORD: 0.0, KIND_COORDINATES: 0.0, KIND_NUMBERS: -3.0}
 """Log prior of a ring kind (nats): plain-number rings are rarer than words or a coordinates band."""
+BAND_COORDINATES_PRIOR = 3.0
+"""Log prior (nats) of the coordinates kind in a canopy's band (:func:`canopy_kind_priors`).
+
+Coordinates whose fields are all 1-26 parse as an eight-letter word too, and the word's shorter
+description wins by about 1 nat; in the Mars 2020 design (reference §1.5) the band carries the
+coordinates. An eight-letter word in the band still decodes as a word unless its 4th and 8th
+letters happen to be N/S and E/W (about 1 word in 170)."""
 
 
 @dataclass
@@ -191,7 +199,18 @@ def _parse_tables(p: NDArray[np.float64], eps: float) -> dict[str, NDArray[np.fl
     return {"sep": sep, "vals": vals, "fill_tail": fill_tail}
 
 
-def _kind_scores(t: dict[str, NDArray[np.float64]], kind: str) -> tuple[NDArray, NDArray, NDArray]:
+def canopy_kind_priors(n_rings: int) -> list[dict[str, float]]:
+    """Per-ring log priors of the ring kinds for the ring positions of a canopy, innermost first.
+
+    The disk rings have none; the band (position ``spec.N_DISK_RINGS``, the fourth) favours the
+    coordinates kind by :data:`BAND_COORDINATES_PRIOR`. For :func:`decode_soft`'s ``kind_priors``.
+    """
+    return [{KIND_COORDINATES: BAND_COORDINATES_PRIOR} if k == spec.N_DISK_RINGS else {} for k in range(n_rings)]
+
+
+def _kind_scores(
+    t: dict[str, NDArray[np.float64]], kind: str, extra_prior: float = 0.0
+) -> tuple[NDArray, NDArray, NDArray]:
     """Return (score[start, n-1], best values[start, slot], log-likelihood[start, n-1])."""
     allowed = _ALLOWED[kind]
     masked = np.where(allowed[None], t["vals"], -np.inf)
@@ -199,7 +218,7 @@ def _kind_scores(t: dict[str, NDArray[np.float64]], kind: str) -> tuple[NDArray,
     best_ll = masked.max(-1) + t["sep"]  # (80, 8)
     cum = np.cumsum(best_ll, axis=1)  # data LL for n = 1..8
     ll = cum + t["fill_tail"][:, 1:]  # n data slots then fill (n = 8: no fill)
-    prior = -np.cumsum(_LOG_SIZE[kind])[None, :] + _KIND_PRIOR[kind]
+    prior = -np.cumsum(_LOG_SIZE[kind])[None, :] + _KIND_PRIOR[kind] + extra_prior
     score = ll + prior
     if kind == KIND_COORDINATES:
         score[:, :-1] = -np.inf
@@ -281,6 +300,7 @@ def decode_soft(
     first_start: int | None = None,
     blank_threshold: float | None = None,
     min_ring_confidence: float = MIN_RING_CONFIDENCE,
+    kind_priors: Sequence[Mapping[str, float]] | None = None,
 ) -> Decoded:
     """Decode rings from per-gore probabilities of red.
 
@@ -301,6 +321,10 @@ def decode_soft(
         position of a drawing) instead of being parsed.
     min_ring_confidence : float
         Rings below this confidence are flagged ``readable = False``.
+    kind_priors : sequence of mapping, optional
+        Per ring (as ``p_red``'s rows), extra log priors (nats) of ring kinds (``"word"``,
+        ``"coordinates"``, ``"numbers"``) where the position says what a ring holds, e.g.
+        :func:`canopy_kind_priors` for a canopy's three disk rings and band.
 
     Returns
     -------
@@ -314,6 +338,12 @@ def decode_soft(
     if not np.all(np.isfinite(p)) or p.min() < 0 or p.max() > 1:
         raise InvalidParameterError("p_red must hold finite probabilities in [0, 1]")
     n_rings = p.shape[0]
+    if kind_priors is not None and len(kind_priors) != n_rings:
+        raise InvalidParameterError(f"kind_priors has {len(kind_priors)} entries for {n_rings} rings")
+    extra = [dict(kind_priors[k]) if kind_priors is not None else {} for k in range(n_rings)]
+    for e in extra:
+        if set(e) - set(_KINDS) or not all(np.isfinite(v) for v in e.values()):
+            raise InvalidParameterError(f"kind_priors: kinds are {_KINDS} with finite log priors; got {e}")
     blank = [blank_threshold is not None and bool(np.all(row < blank_threshold)) for row in p]
     coded = [k for k in range(n_rings) if not blank[k]]
 
@@ -323,7 +353,7 @@ def decode_soft(
         rings = []
         for k in coded:
             t = _parse_tables(p[k][order], eps)
-            kinds = {kind: _kind_scores(t, kind) for kind in _KINDS}
+            kinds = {kind: _kind_scores(t, kind, extra[k].get(kind, 0.0)) for kind in _KINDS}
             stack = np.stack([kinds[kind][0] for kind in _KINDS])  # (3, 80, 8)
             rings.append({"t": t, "kinds": kinds, "stack": stack, "best": stack.max(0), "order": order})
         # dynamic programme over rings with the spiral prior
@@ -368,7 +398,7 @@ def decode_soft(
         eps_k = eps_rings[ci - 1]
         if eps_k > eps:
             t_k = _parse_tables(p[k][chosen["order"]], eps_k)
-            r = dict(r, t=t_k, stack=np.stack([_kind_scores(t_k, kd)[0] for kd in _KINDS]))
+            r = dict(r, t=t_k, stack=np.stack([_kind_scores(t_k, kd, extra[k].get(kd, 0.0))[0] for kd in _KINDS]))
         # structural posterior of this ring given the chosen previous ring (spiral prior included)
         prior = np.zeros(_N)
         if prev_next is not None:
@@ -482,7 +512,7 @@ def decode_bit_strings(strings: list[str], *, eps: float = 1e-6, first_start: in
     if not strings:
         raise InvalidParameterError("bits: give at least one ring")
     p = np.stack([parse_bit_string(s, name=f"ring {i + 1} bits") for i, s in enumerate(strings)])
-    return decode_soft(p, eps=eps, first_start=first_start)
+    return decode_soft(p, eps=eps, first_start=first_start, kind_priors=canopy_kind_priors(len(p)))
 
 
 def slot_values(bits: str) -> list[int]:

@@ -54,7 +54,7 @@ from marsound.chute.canopy import (
     resize_max,
 )
 from marsound.chute.centre import centre_error, moved_centre, ring_offsets, search_centre
-from marsound.chute.decode_bits import CLOCKWISE, Decoded, decode_soft
+from marsound.chute.decode_bits import CLOCKWISE, Decoded, canopy_kind_priors, decode_soft
 from marsound.chute.geometry import CanopyFrame
 from marsound.chute.gores import classify_gores
 from marsound.chute.occluders import gap_occluders, inside_picture, occluder_suspects
@@ -83,6 +83,7 @@ __all__ = [
     "as_bgr8",
     "decode_array",
     "decode_image",
+    "decode_p_red",
     "decode_reading",
     "load_image",
     "read_canopy",
@@ -545,6 +546,15 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
     return CanopyReading(p_red, frame_d, ring_radii, float(np.degrees(phase)), strength, erased, s_det, notes)
 
 
+def decode_p_red(p_red: NDArray[np.float64]) -> Decoded:
+    """Grammar decoding of a canopy's P(red) (rows: the ring positions, innermost first): the
+    decoder's options for a photographed canopy (gore error floor, blank rings skipped, the band
+    favouring coordinates: :func:`marsound.chute.decode_bits.canopy_kind_priors`)."""
+    return decode_soft(
+        p_red, eps=DECODE_EPS, blank_threshold=BLANK_THRESHOLD, kind_priors=canopy_kind_priors(len(p_red))
+    )
+
+
 def decode_reading(reading: CanopyReading) -> Decoded:
     """Grammar decoding of a :class:`CanopyReading` (blank ring positions are skipped).
 
@@ -554,7 +564,7 @@ def decode_reading(reading: CanopyReading) -> Decoded:
     key = np.asarray(reading.p_red, dtype=np.float64).tobytes()
     if reading._decoded is not None and reading._decoded[0] == key:
         return reading._decoded[1]
-    decoded = decode_soft(reading.p_red, eps=DECODE_EPS, blank_threshold=BLANK_THRESHOLD)
+    decoded = decode_p_red(reading.p_red)
     reading._decoded = (key, decoded)
     return decoded
 

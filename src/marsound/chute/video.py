@@ -37,8 +37,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from marsound.chute.calibration import calibrated
-from marsound.chute.decode_bits import Decoded, decode_soft
-from marsound.chute.image import BLANK_THRESHOLD, CENTRE_SEARCH_BELOW, DECODE_EPS, NoCanopyError, read_canopy
+from marsound.chute.decode_bits import Decoded
+from marsound.chute.image import CENTRE_SEARCH_BELOW, NoCanopyError, decode_p_red, decode_reading, read_canopy
 from marsound.errors import FileFormatError, InvalidParameterError
 
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".mpg", ".mpeg", ".ogv", ".gif")
@@ -245,7 +245,6 @@ def decode_video(
         No frame shows a readable canopy.
     """
     from marsound.chute.canopy import locate_canopy
-    from marsound.chute.image import decode_reading
 
     readings = []
     weak: list[int] = []
@@ -292,7 +291,7 @@ def decode_video(
         raise NoCanopyError(f"no canopy found in any of the {n_read} frames read")
     texts = [decode_reading(r).texts for r in used]
     p, shifts = vote([log_odds(r.p_red) for r in used])
-    decoded = calibrated(decode_soft(p, eps=DECODE_EPS, blank_threshold=BLANK_THRESHOLD))
+    decoded = calibrated(decode_p_red(p))
     used_texts = [t for t, sh in zip(texts, shifts, strict=True) if sh >= 0]
     support = frame_support(decoded.texts, used_texts)
     if support < 1.0:
