@@ -23,9 +23,19 @@ from marsound.chute import spec
 from marsound.chute.geometry import CanopyFrame
 from marsound.chute.polar import chroma, polar_points, sample
 
-GAP_SAMPLE = (0.15, 0.35)
-"""Where the gap is sampled, as shares of the way from its inner edge to the rim (the gap spans
-about the first half: 0.80-0.90 in the spec's proportions, 0.85-0.92 on NASA's frame)."""
+GAP_SEARCH = (0.05, 0.6)
+"""Where the gap is looked for, as shares of the way from its inner edge to the rim (the gap spans
+about the first half: 0.80-0.90 in the spec's proportions, 0.85-0.92 on NASA's frame, but a
+domed canopy seen obliquely can show a band three times the gap's width)."""
+GAP_ROWS = 8
+"""Radii sampled across :data:`GAP_SEARCH`."""
+GAP_ROWS_KEPT = 3
+"""At most this many radii, those that look most like the gap, are the gap's sample."""
+GAP_MAX_JUMPS = 16
+"""A radius whose brightness jumps by :data:`OCCLUDER_BRIGHTNESS` between more than this many
+pairs of neighbouring gores is fabric (the band's red and white gores: 20-35 jumps), not the gap
+(a jump at either side of each occluder; the lighting changes slowly): with no radius under it, no
+occluder is looked for."""
 OCCLUDER_WINDOW = 8
 """Half-width (gores) of the stretch of gap a column is compared with."""
 OCCLUDER_BRIGHTNESS = 1.6
@@ -66,11 +76,19 @@ def gap_occluders(
     if not 0.5 < gap_in < 0.97:
         return None
     gd = 2 * np.pi / spec.N_GORES
-    rr = gap_in + np.linspace(GAP_SAMPLE[0], GAP_SAMPLE[1], 4) * (1 - gap_in)
+    rr = gap_in + np.linspace(GAP_SEARCH[0], GAP_SEARCH[1], GAP_ROWS) * (1 - gap_in)
     fr_a = np.linspace(-0.35, 0.35, samples_per_side)
     ga = (gore_c[:, None] + fr_a[None, :] * gd).ravel()
     smp = sample(img, frame, polar_points(rr, ga), rel).reshape(len(rr), spec.N_GORES, len(fr_a), 3)
-    smp = smp.transpose(1, 0, 2, 3).reshape(spec.N_GORES, -1, 3).astype(np.float64)
+    # the gap is the radii along which brightness changes least from gore to gore (fabric
+    # alternates red and white; the lighting changes slowly); ties: the innermost
+    row_l = np.median(np.log(smp.astype(np.float64).sum(-1) + log_offset), axis=2)  # (rows, 80)
+    jumps = (np.abs(row_l - np.roll(row_l, 1, axis=1)) > np.log(OCCLUDER_BRIGHTNESS)).sum(axis=1)
+    rows = np.argsort(jumps, kind="stable")[:GAP_ROWS_KEPT]
+    if jumps[rows[0]] > GAP_MAX_JUMPS:
+        return None
+    rows = rows[jumps[rows] <= jumps[rows[0]] + 2]
+    smp = smp[rows].transpose(1, 0, 2, 3).reshape(spec.N_GORES, -1, 3).astype(np.float64)
     col_l = np.median(np.log(smp.sum(-1) + log_offset), axis=1)
     col_x = np.median(chroma(smp), axis=1)
     idx = (np.arange(spec.N_GORES)[:, None] + np.arange(-OCCLUDER_WINDOW, OCCLUDER_WINDOW + 1)[None]) % spec.N_GORES
