@@ -214,20 +214,22 @@ def locate_canopy(
         )
     red8 = cv2.morphologyEx(red.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     ry, rx = np.nonzero(red8)
-    if rx.size >= 50:
+    # the outline found may be the disk's, the band beyond the gap not joined to it (a white band
+    # gore close to the sky's colour breaks the ring): the band then lies just outside it
+    outer = _band_outside(fg, affine_frame(rim))
+    if outer is None and rx.size >= 50:
         red_pts = np.column_stack([rx, ry]).astype(np.float64)
         outside_frac = float(np.mean(rim.normalised_radius(red_pts) > RED_OUTSIDE_RIM))
         if outside_frac > RED_OUTSIDE_SHARE:  # red fabric outside the outline: white gores were lost to the sky
             hull_rim = _hull_ellipse(blob if thick is None else thick, red8)
             if hull_rim is not None and _plausible_growth(rim, hull_rim):
                 rim = hull_rim
-    frame = affine_frame(rim)
-    outer = _band_outside(fg, frame)
-    if outer is None and rx.size >= 50:
-        outer = _band_outside(red8 > 0, frame, min_cover=0.2, max_run=25)
-    if outer is not None:  # the outline found was the disk: the band lies outside it
+        outer = _band_outside(fg, affine_frame(rim))
+        if outer is None:
+            outer = _band_outside(red8 > 0, affine_frame(rim), min_cover=0.2, max_run=25)
+    if outer is not None:
         rim = outer
-        frame = affine_frame(rim)
+    frame = affine_frame(rim)
     for _ in range(2):
         inner = gap_ellipse(fg, frame)
         if inner is None:
