@@ -104,7 +104,10 @@ BAND_PROFILE_ROWS = 6
 """Radii of the band's polar profile."""
 RING_CUT_TOLERANCE = 0.06
 """A ring cut farther than this (canonical radius) from the spec's ring edge is replaced by it
-(two rings of the same colour at that angle leave no seam to find)."""
+(two rings of the same colour at that angle leave no seam to find). The spec's edges are not
+scaled with the gap: a canopy's gap and seams vary independently (NASA's frame: seams 0.36 and
+0.64 of the rim, gap from 0.85; scaled by the gap, the nominal seams moved 0.03-0.04 outward and
+rejected cuts found right)."""
 RING_WINDOW_INNER = (0.3, 0.85)
 """Radial window sampled in ring 1 (fractions of its width): its wider outer part, away from the
 vent and the lines converging on it."""
@@ -441,8 +444,8 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
     rows = f1 - f1.mean(axis=1, keepdims=True)
     cuts = segment_rows(rows, spec.N_DISK_RINGS, max(3, len(radii) // 12))
     for i_cut, edge_r in enumerate(spec.DISK_RING_EDGES[1:-1], start=1):
-        nominal = int(np.argmin(np.abs(radii - edge_r * k)))
-        if abs(radii[min(cuts[i_cut], len(radii) - 1)] - edge_r * k) > RING_CUT_TOLERANCE:
+        nominal = int(np.argmin(np.abs(radii - edge_r)))
+        if abs(radii[min(cuts[i_cut], len(radii) - 1)] - edge_r) > RING_CUT_TOLERANCE:
             cuts[i_cut] = nominal
     ring_radii = []
     for i_ring, (a, b) in enumerate(itertools.pairwise(cuts)):
