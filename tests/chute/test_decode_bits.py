@@ -170,17 +170,3 @@ def test_bad_kind_priors():
         decode_soft(p, kind_priors=[{}])
     with pytest.raises(InvalidParameterError, match="kind_priors"):
         decode_soft(p, kind_priors=[{}, {"colour": 1.0}])
-
-
-def test_full_first_ring_confidence_from_the_next_ring():
-    """A full first ring (8 letters, no fill block) has 8 rotations that read alike; the next
-    ring's start (the spiral rule) picks one. Its confidence was computed given the previous ring
-    only, so it stayed at 1/8 however clean the picture."""
-    rings = encode_message(["OTNNTSVO", "LUOUU", "HKNRN"], "56 49 50 S 15 43 56 E")
-    p = np.stack([r.bits for r in rings]).astype(float)
-    dec = decode_soft(p, eps=1e-3, kind_priors=canopy_kind_priors(4))
-    assert dec.texts == ["OTNNTSVO", "LUOUU", "HKNRN", "56 49 50 S 15 43 56 E"]
-    assert dec.rings[0].confidence > 0.6
-    # with the next ring unreadable (all erased), the first ring's rotation is unknown again
-    p[1] = 0.5
-    assert decode_soft(p, eps=1e-3, kind_priors=canopy_kind_priors(4)).rings[0].confidence < 0.5

@@ -44,8 +44,6 @@ _V = spec.MAX_VALUE + 1
 _BITS = ((np.arange(_V)[:, None] >> np.arange(spec.DATA_BITS - 1, -1, -1)[None, :]) & 1).astype(float)  # (128, 7)
 
 _COORD_LIMITS = (90, 59, 59, None, 127, 59, 59, None)
-_RING_ENDS = (np.arange(_N)[:, None] + spec.SLOT_GORES * np.arange(1, _S + 1)[None, :]) % _N
-"""(start, n - 1) -> the reading position after a ring of n symbols from start (the next ring's start)."""
 
 
 def _allowed(kind: str) -> NDArray[np.bool_]:
@@ -401,16 +399,12 @@ def decode_soft(
         if eps_k > eps:
             t_k = _parse_tables(p[k][chosen["order"]], eps_k)
             r = dict(r, t=t_k, stack=np.stack([_kind_scores(t_k, kd, extra[k].get(kd, 0.0))[0] for kd in _KINDS]))
-        # structural posterior of this ring given the chosen rings beside it (the spiral prior: it
-        # starts where the previous ring ends and ends where the next one starts; a full ring's
-        # rotation is fixed by its neighbours alone)
-        prior = np.zeros((_N, _S))
+        # structural posterior of this ring given the chosen previous ring (spiral prior included)
+        prior = np.zeros(_N)
         if prev_next is not None:
-            prior -= spiral_penalty
-            prior[prev_next, :] = 0.0
-        if ci < len(chosen["path"]):
-            prior -= spiral_penalty * (_RING_ENDS != chosen["path"][ci][0])
-        post_all = r["stack"] + prior[None]
+            prior[:] = -spiral_penalty
+            prior[prev_next] = 0.0
+        post_all = r["stack"] + prior[None, :, None]
         struct_conf = float(np.exp(post_all[kind_i, s, n - 1] - _logsumexp(post_all)))
         slot_conf = _slot_posteriors(r["t"]["vals"][s], _ALLOWED[kind], n)
         conf = struct_conf * float(np.prod(slot_conf))
