@@ -341,6 +341,8 @@ def render_layouts(
             cv2.line(alpha_lines, _pt(c_img), _pt(e_pt), a, 1, cv2.LINE_AA)
         line_col = np.array(WHITE_RGB) * rng.uniform(0.9, 1.4)
         img = _blend(img, alpha_lines, line_col)
+        if labels is not None:
+            labels["lines"] = alpha_lines
     if rng.random() < p.bundles:
         # dark bundles of lines about the vent (as on NASA's frame)
         alpha_b = np.zeros((h, w), np.uint8)
@@ -351,6 +353,8 @@ def render_layouts(
             tip = v_img + length * np.array([np.cos(ang_b), np.sin(ang_b)])
             cv2.line(alpha_b, _pt(v_img), _pt(tip), 255, int(rng.integers(2, 6)), cv2.LINE_AA)
         img = _blend(img, alpha_b, np.array(SKY_DARK_RGB) * 1.5)
+        if labels is not None:
+            labels["bundles"] = alpha_b
         cover = np.maximum(cover, alpha_b)
     if rng.random() < p.bridle:
         ang_b = rng.uniform(0, 2 * np.pi)
@@ -399,6 +403,10 @@ def render_layouts(
     if labels is not None:
         labels["ring"] = ring[:, ::-1] if mirrored else ring
         labels["gore"] = gore[:, ::-1] if mirrored else gore
+        labels["cover"] = cover[:, ::-1] if mirrored else cover
+        for key in ("lines", "bundles"):  # what lies in front, if drawn (alpha 0-255)
+            if key in labels:
+                labels[key] = labels[key][:, ::-1] if mirrored else labels[key]
     return bgr, mirrored, visible
 
 

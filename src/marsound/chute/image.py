@@ -44,6 +44,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from marsound.chute import spec
+from marsound.chute.alignment import refine_ring_alignment
 from marsound.chute.calibration import calibrated
 from marsound.chute.canopy import (
     PROTRUSION_LINE_POINTS,
@@ -120,6 +121,9 @@ BAND_WINDOW_MAX_INNER = 0.95
 BAND_WINDOW_START = 0.55
 """The band's window starts this share of the way from the gap's inner edge to the rim (past the
 gap, which spans about half of it, and its dark edge)."""
+WHITE_RED_PERCENTILES = (10, 90)
+"""Percentiles of the disk's red-white profile taken as its white and its red when the rings'
+alignment is checked (:func:`marsound.chute.alignment.refine_ring_alignment`)."""
 CENTRE_SECTORS = 16
 """Sectors in which the gore phase is measured for the centre fit."""
 MAX_CENTRE_STEP = 0.05
@@ -507,6 +511,13 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
     gore_c = phase + (np.arange(spec.N_GORES) + 0.5) * gd
     # each ring's own centre and phase (the dome's parallax, the gores' twist)
     offsets = ring_offsets(edge_k, ring_r, carrier, z, sec_theta)
+    # ... checked on the inner rings' own colours: a misaligned ring's gores show both colours
+    lo_w, hi_r = np.percentile(f1, WHITE_RED_PERCENTILES)
+    offsets, realigned = refine_ring_alignment(
+        img, frame_d, rel, gore_c, ring_radii, offsets, mu, axis, (float(lo_w), float(hi_r))
+    )
+    if realigned:
+        notes.append("ring alignment from the gores' colours: ring " + ", ".join(str(k + 1) for k in realigned))
     cols = []
     lum = []
     clipped = []
