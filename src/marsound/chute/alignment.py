@@ -31,18 +31,19 @@ parallax grows towards the vent, so a correction found for a ring is also tried 
 ring in (as a second centre of its search)."""
 OFFSET_RADIUS = 0.02
 """Largest change of a ring's centre tried (rim radii)."""
-OFFSET_STEP = 0.005
-"""Coarse step of the centre offsets tried (rim radii); the best is refined at half of it."""
+OFFSET_STEP = 0.01
+"""Coarse step of the centre offsets tried (rim radii); the best is refined at a half and a
+quarter of it."""
 PHASE_RANGE = 0.3
 """Largest change of a ring's gore phase tried (gores): beyond, the half-gore alias (samples
 centred on the seams) competes."""
-PHASE_STEP = 0.1
-"""Coarse step of the phases tried (gores); the best is refined at half of it."""
+PHASE_STEP = 0.15
+"""Coarse step of the phases tried (gores); the best is refined at a half and a quarter of it."""
 MIN_VARIANCE_GAIN = 0.7
 """A candidate replaces the model's alignment only if its within-gore variance is under this
 share of the model's (benchmark seeds 1-2, medium and hard tiers, from the renderer's labels:
 rings misaligned by the model measured 0.28-0.65, rings aligned well 0.72 or more)."""
-SAMPLES = (5, 5)
+SAMPLES = (3, 4)
 """Samples per gore (radii, angles) for scoring a candidate."""
 GORE_SHARE = 0.7
 """Share of a gore's width sampled (as the colour samples of the rings)."""
@@ -134,6 +135,7 @@ def refine_ring_alignment(
         for step_e, step_c, rad_e, rad_c in (
             (OFFSET_STEP, PHASE_STEP, OFFSET_RADIUS, PHASE_RANGE),
             (OFFSET_STEP / 2, PHASE_STEP / 2, OFFSET_STEP / 2, PHASE_STEP / 2),
+            (OFFSET_STEP / 4, PHASE_STEP / 4, OFFSET_STEP / 4, PHASE_STEP / 4),
         ):
             g = np.arange(-rad_e, rad_e + 1e-9, step_e)
             gc = np.arange(-rad_c, rad_c + 1e-9, step_c) * gd

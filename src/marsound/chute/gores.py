@@ -41,15 +41,6 @@ red, except at the side of a red neighbour (blur, JPEG chroma): samples on that 
 gore keep 0.5. Benchmark seeds 1-3 give the same results for 0.25-0.35."""
 
 
-PINK_MIDPOINT = 0.35
-"""Red/white chroma midpoint (0 = white, 1 = red) for samples away from a red neighbour's side,
-of any brightness: a sample a third of the way to red is red fabric washed by light suspension
-lines converging near the vent (at 1-2 pixels wide and up to 80 % opaque they cover a fifth of
-an inner gore), never white fabric, which lines, bundles and hardware turn grey, dark or bluish.
-Benchmark seeds 1-4, medium and hard: 0.35 reads one frame more and none less than 0.5 (white
-gores' medians measured under 0.15)."""
-
-
 MIN_VALID_SAMPLES = 3
 """A gore with fewer usable samples is an erasure (P = 0.5). A few white samples in a gore
 mostly under a dark occluder still say "white": red fabric does not turn neutral when partly
@@ -251,9 +242,6 @@ def classify_gores(
         if wsel.sum() >= MIN_CLASS_SAMPLES:
             dark = central[k] & (logL[k] < _brightness_reference(logL[k], wsel) - np.log(WHITE_BRIGHTNESS_RATIO))
             s_red[k] = np.where(dark, soft_red(ts[k], DARK_RED_MIDPOINT), s_red[k])
-    # a pinkish sample away from a red neighbour is red fabric under thin light lines (what
-    # covers white fabric is grey, dark or bluish white, never pink)
-    s_red = np.where(central, np.maximum(s_red, soft_red(ts, PINK_MIDPOINT)), s_red)
     for k in range(shape[0]):
         for cls, ratio in ((s_red[k] > 0.5, RED_BRIGHTNESS_RATIO), (s_red[k] <= 0.5, WHITE_BRIGHTNESS_RATIO)):
             sel = cls & valid[k]
