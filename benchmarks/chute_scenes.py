@@ -199,7 +199,9 @@ def render_layouts(
 
     Returns the frame (BGR uint8, before JPEG or video coding), whether it is mirrored, and the
     (4, 80) visible share of every gore. If ``labels`` is a dict, it receives per pixel of the
-    frame the ring position (``"ring"``: 0-3, -1 off the fabric) and the gore (``"gore"``).
+    frame the ring position (``"ring"``: 0-3, -1 off the fabric) and the gore (``"gore"``), and
+    what lies in front (alpha 0-255): bundles, bridle and struts (``"cover"``), and when drawn
+    the suspension lines (``"lines"``) and the bundles alone (``"bundles"``); diagnosis only.
     ``spin_rad`` turns the canopy (and its suspension lines) about its axis, clockwise seen
     from below, under the same camera, lighting and hardware; ``noise_rng`` (default ``rng``)
     draws the sensor noise, so that frames of one scene differ in their noise.
