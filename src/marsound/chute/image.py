@@ -131,6 +131,12 @@ DISK_GORE_WIDTH = 0.7
 chance to see its colour."""
 BAND_GORE_WIDTH = 0.5
 """Share of a band gore's width sampled (the band has no centre correction of its own)."""
+PARTIAL_GORE_WIDTH = 0.9
+"""Share of the width sampled of a gore cut by the picture's edge (when more of it is then seen):
+what is left of it may be a sliver at one side."""
+PARTIAL_BAND_INWARD = 0.2
+"""A band gore cut by the picture's edge is also sampled this share of the way from its usual
+window's inner edge towards the gap's inner edge (the band's inner part, past the gap)."""
 SAMPLES_PER_SIDE = 7
 """Samples per gore along angle and along radius (7 × 7 = 49)."""
 LOG_BRIGHTNESS_OFFSET = 3.0
@@ -514,15 +520,14 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
     for (r0, r1), (e_k, c_k) in zip(ring_radii, offsets, strict=True):
         in_disk = r0 < band[0]
         half = (DISK_GORE_WIDTH if in_disk else BAND_GORE_WIDTH) / 2
-        fr_a = np.linspace(-half, half, SAMPLES_PER_SIDE)
-        ga = (gore_c[:, None] + c_k + fr_a[None, :] * gd).ravel()
-        rr = np.linspace(r0, r1, SAMPLES_PER_SIDE)
-        pts = polar_points(rr, ga) + e_k[None, :]
-        smp = sample(img, frame_d, pts, rel).reshape(len(rr), spec.N_GORES, len(fr_a), 3)
-        smp = smp.transpose(1, 0, 2, 3).reshape(spec.N_GORES, -1, 3).astype(np.float64)
-        off = ~inside_picture(frame_d.to_image(pts) * rel, img.shape[:2])
-        off = off.reshape(len(rr), spec.N_GORES, len(fr_a))
-        outside.append(off.transpose(1, 0, 2).reshape(spec.N_GORES, -1))
+        smp, off = _gore_samples(img, frame_d, rel, gore_c + c_k, e_k, (r0, r1), half)
+        cut = off.any(axis=1)
+        if cut.any():  # gores cut by the picture's edge: what is left of them, over their whole width
+            r_wide = (r0, r1) if in_disk else (band[0] - PARTIAL_BAND_INWARD * (band[0] - gap_in), r1)
+            smp_w, off_w = _gore_samples(img, frame_d, rel, gore_c + c_k, e_k, r_wide, PARTIAL_GORE_WIDTH / 2)
+            wider = cut & ((~off_w).sum(axis=1) > (~off).sum(axis=1))
+            smp[wider], off[wider] = smp_w[wider], off_w[wider]
+        outside.append(off)
         cols.append(chroma(smp))  # (80, 49, 2)
         lum.append(smp.sum(-1))
         clipped.append(smp.min(-1) >= GLARE_LEVEL)
@@ -556,6 +561,30 @@ def decode_p_red(p_red: NDArray[np.float64]) -> Decoded:
     return decode_soft(
         p_red, eps=DECODE_EPS, blank_threshold=BLANK_THRESHOLD, kind_priors=canopy_kind_priors(len(p_red))
     )
+
+
+def _gore_samples(
+    img: NDArray[np.uint8],
+    frame_d: CanopyFrame,
+    rel: float,
+    centres: NDArray[np.float64],
+    e_k: NDArray[np.float64],
+    radii: tuple[float, float],
+    half: float,
+) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """BGR samples (80, 49, 3) of every gore of a ring on a 7 × 7 grid (``half`` of the gore's
+    width either side of ``centres``, radii ``radii``, moved by ``e_k``), radius-major, and which
+    of them fall outside the picture (80, 49)."""
+    gd = 2 * np.pi / spec.N_GORES
+    fr_a = np.linspace(-half, half, SAMPLES_PER_SIDE)
+    ga = (centres[:, None] + fr_a[None, :] * gd).ravel()
+    rr = np.linspace(radii[0], radii[1], SAMPLES_PER_SIDE)
+    pts = polar_points(rr, ga) + e_k[None, :]
+    smp = sample(img, frame_d, pts, rel).reshape(len(rr), spec.N_GORES, len(fr_a), 3)
+    smp = smp.transpose(1, 0, 2, 3).reshape(spec.N_GORES, -1, 3).astype(np.float64)
+    off = ~inside_picture(frame_d.to_image(pts) * rel, img.shape[:2])
+    off = off.reshape(len(rr), spec.N_GORES, len(fr_a)).transpose(1, 0, 2).reshape(spec.N_GORES, -1)
+    return smp, off
 
 
 def decode_reading(reading: CanopyReading) -> Decoded:
