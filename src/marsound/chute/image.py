@@ -57,7 +57,7 @@ from marsound.chute.centre import centre_error, moved_centre, ring_offsets, sear
 from marsound.chute.decode_bits import CLOCKWISE, Decoded, canopy_kind_priors, decode_soft
 from marsound.chute.geometry import CanopyFrame
 from marsound.chute.gores import classify_gores
-from marsound.chute.occluders import gap_occluders, inside_picture, occluder_suspects
+from marsound.chute.occluders import GAP_SAMPLE, gap_occluders, inside_picture, occluder_suspects
 from marsound.chute.polar import (
     N_ANGLES,
     chroma,
@@ -73,6 +73,7 @@ from marsound.chute.polar import (
 )
 from marsound.chute.radial import radial_frame
 from marsound.chute.resolution import deblur_gores, gore_widths_px, temper_by_resolution
+from marsound.chute.strips import Strip, find_strips, strip_cover
 from marsound.errors import FileFormatError
 
 __all__ = [
@@ -131,6 +132,9 @@ DISK_GORE_WIDTH = 0.7
 chance to see its colour."""
 BAND_GORE_WIDTH = 0.5
 """Share of a band gore's width sampled (the band has no centre correction of its own)."""
+STRIP_RED_PERCENTILES = (5, 95)
+"""Red fabric, for following a strip inward: the canopy's chroma past the midpoint of these
+percentiles of its projection on the red-white axis."""
 PARTIAL_GORE_WIDTH = 0.9
 """Share of the width sampled of a gore cut by the picture's edge (when more of it is then seen):
 what is left of it may be a sliver at one side."""
@@ -170,6 +174,9 @@ the median CPU time."""
 PROTRUSION_MIN_START = 1.0
 """A protrusion whose line starts (at the thin part's centroid) inside this radius (rim radii)
 is not erased as an occluder."""
+PROTRUSION_STRIP_RADIUS = 1.4
+"""A protrusion whose line, between the rim and this radius, mostly runs on a strip found
+(:func:`marsound.chute.strips.find_strips`) is that strip: its gores are not erased whole."""
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".jpe", ".bmp", ".tif", ".tiff", ".webp", ".ppm", ".pgm", ".pnm", ".jp2")
 
 
@@ -189,6 +196,8 @@ class CanopyReading:
     erased: int
     scale: float = 1.0
     notes: list[str] = field(default_factory=list)
+    strips: list[Strip] = field(default_factory=list)
+    """Bright strips across the canopy whose samples were set aside (:mod:`marsound.chute.strips`)."""
     _decoded: tuple[bytes, Decoded] | None = field(default=None, repr=False, compare=False)
 
 
@@ -392,6 +401,12 @@ def _erase_protrusions(reading: CanopyReading, det: Detection) -> CanopyReading:
     # (dark red gores close to the sky's colour in a small, compressed frame), not hardware
     # coming in from outside: its line is not an occluder
     lines = lines[np.hypot(lines[:, 0, 0], lines[:, 0, 1]) >= PROTRUSION_MIN_START]
+    if reading.strips:  # a strip found across the sky and followed inward: its samples were set aside
+        r_l = np.hypot(lines[..., 0], lines[..., 1])
+        near_rim = (r_l >= 1.0) & (r_l <= PROTRUSION_STRIP_RADIUS)
+        on = strip_cover(reading.strips, lines) & near_rim
+        explained = on.sum(axis=1) > 0.5 * np.maximum(near_rim.sum(axis=1), 1)
+        lines = lines[~explained]
     u = lines.reshape(-1, 2)
     r = np.hypot(u[:, 0], u[:, 1])
     gore = np.floor((np.arctan2(u[:, 0], -u[:, 1]) - np.radians(reading.phase_deg)) / (2 * np.pi / spec.N_GORES))
@@ -517,17 +532,23 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
     lum = []
     clipped = []
     outside = []
+    covered = []
+    # bright straight strips (bridle, struts) crossing the rim: the ring samples they cover
+    f_all = np.concatenate([f1.ravel(), f1b.ravel()])
+    lo_f, hi_f = np.percentile(f_all, STRIP_RED_PERCENTILES)
+    strips = find_strips(img, frame_d, rel, (mu, axis, 0.5 * (lo_f + hi_f)), log_offset=LOG_BRIGHTNESS_OFFSET)
     for (r0, r1), (e_k, c_k) in zip(ring_radii, offsets, strict=True):
         in_disk = r0 < band[0]
         half = (DISK_GORE_WIDTH if in_disk else BAND_GORE_WIDTH) / 2
-        smp, off = _gore_samples(img, frame_d, rel, gore_c + c_k, e_k, (r0, r1), half)
+        smp, off, pts = _gore_samples(img, frame_d, rel, gore_c + c_k, e_k, (r0, r1), half)
         cut = off.any(axis=1)
         if cut.any():  # gores cut by the picture's edge: what is left of them, over their whole width
             r_wide = (r0, r1) if in_disk else (band[0] - PARTIAL_BAND_INWARD * (band[0] - gap_in), r1)
-            smp_w, off_w = _gore_samples(img, frame_d, rel, gore_c + c_k, e_k, r_wide, PARTIAL_GORE_WIDTH / 2)
+            smp_w, off_w, pts_w = _gore_samples(img, frame_d, rel, gore_c + c_k, e_k, r_wide, PARTIAL_GORE_WIDTH / 2)
             wider = cut & ((~off_w).sum(axis=1) > (~off).sum(axis=1))
-            smp[wider], off[wider] = smp_w[wider], off_w[wider]
+            smp[wider], off[wider], pts[wider] = smp_w[wider], off_w[wider], pts_w[wider]
         outside.append(off)
+        covered.append(strip_cover(strips, pts))
         cols.append(chroma(smp))  # (80, 49, 2)
         lum.append(smp.sum(-1))
         clipped.append(smp.min(-1) >= GLARE_LEVEL)
@@ -536,7 +557,16 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
     occluder = gap_occluders(
         img, frame_d, rel, gore_c, gap_in, samples_per_side=SAMPLES_PER_SIDE, log_offset=LOG_BRIGHTNESS_OFFSET
     )
+    if occluder is not None and strips:
+        # gap columns crossed by a strip found: only the samples on the strip are suspect
+        gap_mid = gap_in + 0.5 * (GAP_SAMPLE[0] + GAP_SAMPLE[1]) * (1 - gap_in)
+        on_strip = strip_cover(strips, polar_points([gap_mid], gore_c).reshape(spec.N_GORES, 2))
+        occluder = (occluder[0] & ~(on_strip & occluder[1]), *occluder[1:])
+    on_strips = np.stack(covered)
     suspect = None if occluder is None else occluder_suspects(X, logL, occluder)
+    if on_strips.any():
+        suspect = on_strips if suspect is None else suspect | on_strips
+        notes.append(f"{len(strips)} strips (bridle, struts) across the canopy")
     if occluder is not None and occluder[0].any():
         notes.append(f"{int(occluder[0].sum())} gore columns crossed by something in front of the gap")
     off_pic = np.stack(outside)
@@ -551,7 +581,9 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
         X, logL, columns=SAMPLES_PER_SIDE, suspect=suspect, glare=np.stack(clipped), outside=off_pic
     )
     p_red = temper_by_resolution(p_red, widths)
-    return CanopyReading(p_red, frame_d, ring_radii, float(np.degrees(phase)), strength, erased, s_det, notes)
+    return CanopyReading(
+        p_red, frame_d, ring_radii, float(np.degrees(phase)), strength, erased, s_det, notes, strips=strips
+    )
 
 
 def decode_p_red(p_red: NDArray[np.float64]) -> Decoded:
@@ -571,10 +603,10 @@ def _gore_samples(
     e_k: NDArray[np.float64],
     radii: tuple[float, float],
     half: float,
-) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+) -> tuple[NDArray[np.float64], NDArray[np.bool_], NDArray[np.float64]]:
     """BGR samples (80, 49, 3) of every gore of a ring on a 7 × 7 grid (``half`` of the gore's
-    width either side of ``centres``, radii ``radii``, moved by ``e_k``), radius-major, and which
-    of them fall outside the picture (80, 49)."""
+    width either side of ``centres``, radii ``radii``, moved by ``e_k``), radius-major, which
+    of them fall outside the picture (80, 49), and where they are (canonical, (80, 49, 2))."""
     gd = 2 * np.pi / spec.N_GORES
     fr_a = np.linspace(-half, half, SAMPLES_PER_SIDE)
     ga = (centres[:, None] + fr_a[None, :] * gd).ravel()
@@ -584,7 +616,8 @@ def _gore_samples(
     smp = smp.transpose(1, 0, 2, 3).reshape(spec.N_GORES, -1, 3).astype(np.float64)
     off = ~inside_picture(frame_d.to_image(pts) * rel, img.shape[:2])
     off = off.reshape(len(rr), spec.N_GORES, len(fr_a)).transpose(1, 0, 2).reshape(spec.N_GORES, -1)
-    return smp, off
+    pts = pts.reshape(len(rr), spec.N_GORES, len(fr_a), 2).transpose(1, 0, 2, 3).reshape(spec.N_GORES, -1, 2)
+    return smp, off, pts
 
 
 def decode_reading(reading: CanopyReading) -> Decoded:
