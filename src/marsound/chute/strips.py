@@ -22,9 +22,11 @@ from marsound.chute.geometry import CanopyFrame
 from marsound.chute.occluders import inside_picture
 from marsound.chute.polar import chroma, polar_points, project, sample
 
-SKY_RADII = (1.1, 1.3)
-"""Radii (rim radii) outside the rim where strips are looked for in the sky."""
-SKY_ANGLES = 720
+SKY_RADII = (1.06, 1.12, 1.2, 1.3, 1.45, 1.6)
+"""Radii (rim radii) outside the rim where strips are looked for in the sky, inner first."""
+SEARCH_RADII = 2
+"""Where the first this many of :data:`SKY_RADII` lie in the picture, the sky was searched."""
+SKY_ANGLES = 2880
 """Angles sampled around each of :data:`SKY_RADII`."""
 SKY_WINDOW_DEG = 40.0
 """Width of the running median giving the sky's own brightness around the rim (the sky's
@@ -34,11 +36,22 @@ STRIP_BRIGHTNESS = 1.6
 MAX_STRIP_WIDTH = 0.35
 """Widest strip (rim radii) across the sky: wider bright runs are fabric (a rim fitted too small)."""
 MAX_STRIPS = 6
-"""More bright runs than this around the rim are not strips (a bright or cluttered sky)."""
+"""More bright runs than this around one radius are not strips (a bright or cluttered sky)."""
 MATCH_DEG = 30.0
-"""Largest angle between a strip's crossings of the two sky radii."""
+"""Largest angle between a strip's crossings of two successive sky radii."""
+LINE_TOLERANCE = 0.03
+"""A crossing farther than this (rim radii) from the line of a strip's crossings inside it is
+not the same strip."""
+MAX_PEAK_RATIO = 2.5
+"""Crossings of one strip differ in brightness by less than this factor."""
+MIN_SPAN = 0.05
+"""A strip's crossings must span this much (rim radii) to give its direction."""
 MIN_INWARD_COS = 0.3
 """A strip must head into the canopy: cosine between its direction and the inward radius."""
+STEER_DEG = 20.0
+"""Largest correction (degrees, in steps of 1) of a strip's direction by :func:`_steer`."""
+STEER_LENGTH = 0.4
+"""Length (rim radii) of a strip, inward from the rim, over which its direction is corrected."""
 TRACE_STEP = 0.01
 """Step (rim radii) along a strip's line when it is followed inward."""
 RED_STEPS = 2
@@ -79,59 +92,169 @@ def find_strips(
     red_axis: tuple[NDArray[np.float64], NDArray[np.float64], float],
     *,
     log_offset: float,
-) -> list[Strip]:
+) -> tuple[list[Strip], NDArray[np.bool_]]:
     """Bright straight strips crossing the rim from outside, followed inward.
 
     ``img`` is sampled at ``rel`` times the frame's pixels; ``red_axis`` is (mean chroma,
     red-white chroma axis, threshold): a chroma projecting above the threshold is red fabric.
     ``log_offset`` is added to B + G + R before the log brightness.
+
+    Returns the strips and where the sky around the rim was searched (:data:`SKY_ANGLES`
+    angles from 12 o'clock clockwise, bool: inside the picture at the first
+    :data:`SEARCH_RADII` radii of :data:`SKY_RADII`; all False when the sky is too cluttered
+    to tell strips from it).
     """
+    nothing: tuple[list[Strip], NDArray[np.bool_]] = ([], np.zeros(SKY_ANGLES, dtype=bool))
+    crossings = []
+    searched = np.ones(SKY_ANGLES, dtype=bool)
+    for i_r, r in enumerate(SKY_RADII):
+        found = _crossings(img, frame, rel, r, log_offset)
+        if found is None:
+            if i_r < SEARCH_RADII:
+                return nothing
+            crossings.append([])
+            continue
+        runs, inside = found
+        if i_r < SEARCH_RADII:
+            searched &= inside
+        crossings.append(runs)
+    strips = []
+    used = [np.zeros(len(c), dtype=bool) for c in crossings]
+    for i0 in range(SEARCH_RADII):
+        for j0, first in enumerate(crossings[i0]):
+            if used[i0][j0]:
+                continue
+            chain = [first]
+            for i_r in range(i0 + 1, len(SKY_RADII)):
+                j = _next_crossing(chain, crossings[i_r], used[i_r])
+                if j is not None:
+                    chain.append(crossings[i_r][j])
+                    used[i_r][j] = True
+            used[i0][j0] = True
+            strip = _strip_of(img, frame, rel, chain, red_axis, log_offset)
+            if strip is not None:
+                strips.append(strip)
+    return strips, searched
+
+
+def _crossings(
+    img: NDArray[np.uint8], frame: CanopyFrame, rel: float, r: float, log_offset: float
+) -> tuple[list[tuple[NDArray[np.float64], float, float]], NDArray[np.bool_]] | None:
+    """Bright runs around the circle of radius ``r``: (centre point, half-width along the
+    circle at half maximum, peak brightness) each, and which angles lie in the picture; None
+    when too little of the circle does, or the sky there is cluttered."""
     from scipy.ndimage import median_filter
 
-    mu, axis, thr = red_axis
-    ang = (np.arange(SKY_ANGLES) + 0.5) * 2 * np.pi / SKY_ANGLES
-    win = max(3, round(SKY_WINDOW_DEG / 360 * SKY_ANGLES)) | 1
-    runs = []
-    for r in SKY_RADII:
-        pts = polar_points([r], ang)
-        inside = inside_picture(frame.to_image(pts) * rel, img.shape[:2])
-        if inside.sum() < win:
-            return []
-        lum = np.log(sample(img, frame, pts, rel).astype(np.float64).sum(-1) + log_offset)
-        lum = np.where(inside, lum, np.median(lum[inside]))
-        ref = median_filter(lum, size=win, mode="wrap")
-        bright = inside & (lum - ref > np.log(STRIP_BRIGHTNESS))
-        found = [(b, n) for b, n in _runs(bright) if n >= 2]
-        if len(found) > MAX_STRIPS:
-            return []
-        runs.append([(b, n) for b, n in found if 2 * r * np.sin(np.pi * n / SKY_ANGLES) <= MAX_STRIP_WIDTH])
     step = 2 * np.pi / SKY_ANGLES
-    strips = []
-    for b_a, n_a in runs[0]:
-        a_mid = (b_a + 0.5 * n_a) * step
-        best = None
-        for b_b, n_b in runs[1]:
-            b_mid = (b_b + 0.5 * n_b) * step
-            dist = abs((b_mid - a_mid + np.pi) % (2 * np.pi) - np.pi)
-            if dist <= np.radians(MATCH_DEG) and (best is None or dist < best[0]):
-                best = (dist, b_b, n_b)
-        if best is None:
+    ang = (np.arange(SKY_ANGLES) + 0.5) * step
+    win = max(3, round(SKY_WINDOW_DEG / 360 * SKY_ANGLES)) | 1
+    pts = polar_points([r], ang)
+    inside = inside_picture(frame.to_image(pts) * rel, img.shape[:2])
+    if inside.sum() < win:
+        return None
+    lum = np.log(sample(img, frame, pts, rel).astype(np.float64).sum(-1) + log_offset)
+    lum = np.where(inside, lum, np.median(lum[inside]))
+    ref = median_filter(lum, size=win, mode="wrap")
+    bright = inside & (lum - ref > np.log(STRIP_BRIGHTNESS))
+    runs = [(b, n) for b, n in _runs(bright) if n >= 2]
+    if len(runs) > MAX_STRIPS:
+        return None
+    out = []
+    for b, n in runs:
+        idx = np.arange(b, b + n) % SKY_ANGLES
+        peak = float(np.median(np.exp(lum[idx])))
+        half_max = 0.5 * (peak + float(np.exp(np.median(ref[idx]))))
+        n_half = int(np.sum(np.exp(lum[idx]) >= half_max))
+        width = 2 * r * np.sin(0.5 * step * max(n_half, 1))
+        if width > MAX_STRIP_WIDTH:
             continue
-        _, b_b, n_b = best
-        p_a = polar_points([SKY_RADII[0]], [a_mid])[0]
-        p_b = polar_points([SKY_RADII[1]], [(b_b + 0.5 * n_b) * step])[0]
-        d = p_a - p_b
-        d /= max(float(np.hypot(*d)), 1e-9)
-        if float(-p_a @ d) / SKY_RADII[0] < MIN_INWARD_COS:
+        out.append((polar_points([r], [(b + 0.5 * n) * step])[0], 0.5 * width, peak))
+    return out, inside
+
+
+def _next_crossing(
+    chain: list[tuple[NDArray[np.float64], float, float]],
+    runs: list[tuple[NDArray[np.float64], float, float]],
+    used: NDArray[np.bool_],
+) -> int | None:
+    """The crossing among ``runs`` (not ``used``) that continues ``chain`` in a straight line
+    with a like brightness, or None."""
+    last = chain[-1]
+    best = None
+    for j, (p, _, peak) in enumerate(runs):
+        if used[j] or abs(np.log(peak / last[2])) > np.log(MAX_PEAK_RATIO):
             continue
-        half = 0.0
-        for (b, n), r in zip(((b_a, n_a), (b_b, n_b)), SKY_RADII, strict=True):
-            ends = polar_points([r], [(b - 0.5) * step, (b + n + 0.5) * step])
-            chord = ends[1] - ends[0]
-            half = max(half, 0.5 * abs(float(chord[0] * d[1] - chord[1] * d[0])))
-        length = _follow(img, frame, rel, p_a, d, half, mu, axis, thr)
-        strips.append(Strip((float(p_a[0]), float(p_a[1])), (float(d[0]), float(d[1])), half, length))
-    return strips
+        if len(chain) == 1:
+            a0, a1 = np.arctan2(last[0][0], -last[0][1]), np.arctan2(p[0], -p[1])
+            miss = abs((a1 - a0 + np.pi) % (2 * np.pi) - np.pi)
+            ok = miss <= np.radians(MATCH_DEG)
+        else:
+            d = chain[-1][0] - chain[0][0]
+            d = d / max(float(np.hypot(*d)), 1e-9)
+            q = p - chain[0][0]
+            miss = abs(float(q[0] * d[1] - q[1] * d[0]))
+            ok = miss <= max(LINE_TOLERANCE, last[1])
+        if ok and (best is None or miss < best[0]):
+            best = (miss, j)
+    return None if best is None else best[1]
+
+
+def _strip_of(
+    img: NDArray[np.uint8],
+    frame: CanopyFrame,
+    rel: float,
+    chain: list[tuple[NDArray[np.float64], float, float]],
+    red_axis: tuple[NDArray[np.float64], NDArray[np.float64], float],
+    log_offset: float,
+) -> Strip | None:
+    """The strip through a chain of crossings (inner first), followed inward; None when the
+    crossings span too little or do not head into the canopy."""
+    pts = np.array([c[0] for c in chain])
+    if len(chain) < 2 or float(np.hypot(*(pts[-1] - pts[0]))) < MIN_SPAN:
+        return None
+    centre = pts.mean(axis=0)
+    _, _, vt = np.linalg.svd(pts - centre)
+    d = vt[0] * (1.0 if float(vt[0] @ (pts[0] - pts[-1])) > 0 else -1.0)  # inward
+    start = centre + float((pts[0] - centre) @ d) * d  # on the line, at the innermost crossing
+    if float(-start @ d) / max(float(np.hypot(*start)), 1e-9) < MIN_INWARD_COS:
+        return None
+    half = 0.0
+    for p, h_circ, _ in chain:
+        t = np.array([-p[1], p[0]]) / max(float(np.hypot(*p)), 1e-9)  # the circle's tangent
+        half = max(half, h_circ * abs(float(t[0] * d[1] - t[1] * d[0])))
+    d = _steer(img, frame, rel, start, d, half, log_offset)
+    length = _follow(img, frame, rel, start, d, half, red_axis)
+    return Strip((float(start[0]), float(start[1])), (float(d[0]), float(d[1])), half, length)
+
+
+def _steer(
+    img: NDArray[np.uint8],
+    frame: CanopyFrame,
+    rel: float,
+    start: NDArray[np.float64],
+    d: NDArray[np.float64],
+    half: float,
+    log_offset: float,
+) -> NDArray[np.float64]:
+    """The direction, within ±:data:`STEER_DEG` of ``d`` about ``start``, along which the strip
+    stands out most from what lies beside it over its first :data:`STEER_LENGTH` inward (the
+    dark gap, red fabric; a little over white fabric): the crossings of the sky may lie close
+    together (a strip leaving the picture) and tilt the line."""
+    deltas = np.radians(np.linspace(-STEER_DEG, STEER_DEG, 2 * round(STEER_DEG) + 1))
+    c, s_ = np.cos(deltas), np.sin(deltas)
+    dirs = np.stack([c * d[0] - s_ * d[1], s_ * d[0] + c * d[1]], axis=-1)  # (n, 2)
+    nrms = np.stack([-dirs[:, 1], dirs[:, 0]], axis=-1)
+    t = np.arange(TRACE_STEP, STEER_LENGTH + TRACE_STEP / 2, TRACE_STEP)
+    offs = np.array([-2.0, 0.0, 2.0]) * half
+    pts = (
+        start[None, None, None, :]
+        + t[None, :, None, None] * dirs[:, None, None, :]
+        + offs[None, None, :, None] * nrms[:, None, None, :]
+    )
+    lum = np.log(sample(img, frame, pts.reshape(-1, 2), rel).astype(np.float64).sum(-1) + log_offset)
+    lum = lum.reshape(len(deltas), len(t), len(offs))
+    contrast = np.clip(lum[:, :, 1] - np.maximum(lum[:, :, 0], lum[:, :, 2]), -1.0, 1.0).mean(axis=1)
+    return np.asarray(dirs[int(np.argmax(contrast))])
 
 
 def _follow(
@@ -141,23 +264,31 @@ def _follow(
     start: NDArray[np.float64],
     d: NDArray[np.float64],
     half: float,
-    mu: NDArray[np.float64],
-    axis: NDArray[np.float64],
-    thr: float,
+    red_axis: tuple[NDArray[np.float64], NDArray[np.float64], float],
 ) -> float:
     """How far a strip runs inward from ``start``: until :data:`RED_STEPS` steps of red fabric
-    on its line, or its point closest to the centre."""
-    t_max = max(0.0, float(-start @ d))
-    t = np.arange(0.0, t_max + TRACE_STEP, TRACE_STEP)
+    on its line; past its point closest to the centre (where the bridle meets the lines) only
+    while red fabric on either side shows it is still there."""
+    mu, axis, thr = red_axis
+    a = float(start @ d)
+    t_near = max(0.0, -a)
+    t_far = -a + float(np.sqrt(max(a * a - float(start @ start) + 1.0, 0.0)))  # back at the rim
+    t_far = max(t_far, t_near)
+    t = np.arange(0.0, t_far + TRACE_STEP, TRACE_STEP)
     nrm = np.array([-d[1], d[0]])
-    offs = np.array([-0.5, 0.0, 0.5]) * half
+    offs = np.array([-2.0, -0.5, 0.0, 0.5, 2.0]) * half
     pts = start[None, None, :] + t[:, None, None] * d[None, None, :] + offs[None, :, None] * nrm[None, None, :]
-    pts = pts.reshape(-1, 2)
-    red = project(chroma(sample(img, frame, pts, rel)), mu, axis) > thr
-    red = red.reshape(len(t), len(offs)).sum(axis=1) >= 2
-    run = np.convolve(red.astype(np.int8), np.ones(RED_STEPS, np.int8), mode="valid") >= RED_STEPS
+    red = project(chroma(sample(img, frame, pts.reshape(-1, 2), rel)), mu, axis).reshape(len(t), len(offs)) > thr
+    on_red = red[:, 1:4].sum(axis=1) >= 2
+    run = np.convolve(on_red.astype(np.int8), np.ones(RED_STEPS, np.int8), mode="valid") >= RED_STEPS
     hit = np.flatnonzero(run)
-    return float(t[hit[0]]) if hit.size else float(t_max)
+    end = float(t[hit[0]]) if hit.size else float(t[-1])
+    if end <= t_near:
+        return end
+    beside = red[:, 0] | red[:, 4]
+    past = (t > t_near) & ~beside
+    gone = np.flatnonzero(past & (t <= end))
+    return float(t[gone[0]]) if gone.size else end
 
 
 def strip_cover(strips: list[Strip], pts: NDArray[np.float64]) -> NDArray[np.bool_]:
