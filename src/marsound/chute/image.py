@@ -57,7 +57,7 @@ from marsound.chute.centre import centre_error, moved_centre, ring_offsets, sear
 from marsound.chute.decode_bits import CLOCKWISE, Decoded, canopy_kind_priors, decode_soft
 from marsound.chute.geometry import CanopyFrame
 from marsound.chute.gores import classify_gores
-from marsound.chute.occluders import gap_occluders, inside_picture, occluder_suspects
+from marsound.chute.occluders import GAP_SAMPLE, gap_occluders, inside_picture, occluder_suspects
 from marsound.chute.polar import (
     N_ANGLES,
     chroma,
@@ -135,9 +135,6 @@ BAND_GORE_WIDTH = 0.5
 STRIP_RED_PERCENTILES = (5, 95)
 """Red fabric, for following a strip inward: the canopy's chroma past the midpoint of these
 percentiles of its projection on the red-white axis."""
-SKY_CHECK_DEG = 10.0
-"""A light gap occluder is left to the strips found when the sky outside the rim was searched
-for them within this angle of its column."""
 PARTIAL_GORE_WIDTH = 0.9
 """Share of the width sampled of a gore cut by the picture's edge (when more of it is then seen):
 what is left of it may be a sliver at one side."""
@@ -539,7 +536,8 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
     # bright straight strips (bridle, struts) crossing the rim: the ring samples they cover
     f_all = np.concatenate([f1.ravel(), f1b.ravel()])
     lo_f, hi_f = np.percentile(f_all, STRIP_RED_PERCENTILES)
-    strips, sky_seen = find_strips(img, frame_d, rel, (mu, axis, 0.5 * (lo_f + hi_f)), log_offset=LOG_BRIGHTNESS_OFFSET)
+    red_axis = (mu, axis, 0.5 * (lo_f + hi_f))
+    strips = find_strips(img, frame_d, rel, red_axis, gap_in, log_offset=LOG_BRIGHTNESS_OFFSET)[0]
     for (r0, r1), (e_k, c_k) in zip(ring_radii, offsets, strict=True):
         in_disk = r0 < band[0]
         half = (DISK_GORE_WIDTH if in_disk else BAND_GORE_WIDTH) / 2
@@ -562,16 +560,11 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
     occluder = gap_occluders(
         img, frame_d, rel, gore_c, gap_in, samples_per_side=SAMPLES_PER_SIDE, log_offset=LOG_BRIGHTNESS_OFFSET
     )
-    if occluder is not None and sky_seen.any():
-        # a light occluder crosses the sky outside the rim too (the bridle and struts come from
-        # outside the picture): where that sky was searched, only the samples on the strips
-        # found are suspect, not whole gore columns
-        n_sky = len(sky_seen)
-        near = np.round(np.degrees(gore_c)[:, None] / 360 * n_sky).astype(int) + np.arange(
-            -round(SKY_CHECK_DEG / 360 * n_sky), round(SKY_CHECK_DEG / 360 * n_sky) + 1
-        )
-        searched = sky_seen[near % n_sky].all(axis=1)
-        occluder = (occluder[0] & ~(searched & occluder[1]), *occluder[1:])
+    if occluder is not None and strips:
+        # gap columns a strip found crosses: only the samples on the strip are suspect
+        gap_mid = gap_in + 0.5 * (GAP_SAMPLE[0] + GAP_SAMPLE[1]) * (1 - gap_in)
+        on_strip = strip_cover(strips, polar_points([gap_mid], gore_c).reshape(spec.N_GORES, 2))
+        occluder = (occluder[0] & ~(on_strip & occluder[1]), *occluder[1:])
     on_strips = np.stack(covered)
     suspect = None if occluder is None else occluder_suspects(X, logL, occluder)
     if on_strips.any():

@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from marsound.chute.geometry import CanopyFrame
-from marsound.chute.occluders import inside_picture
+from marsound.chute.occluders import GAP_SAMPLE, OCCLUDER_BRIGHTNESS, inside_picture
 from marsound.chute.polar import chroma, polar_points, project, sample
 
 SKY_RADII = (1.06, 1.12, 1.2, 1.3, 1.45, 1.6)
@@ -35,8 +35,9 @@ STRIP_BRIGHTNESS = 1.6
 """A sky sample this factor brighter than the sky around it is on a strip."""
 MAX_STRIP_WIDTH = 0.35
 """Widest strip (rim radii) across the sky: wider bright runs are fabric (a rim fitted too small)."""
-MAX_STRIPS = 6
-"""More bright runs than this around one radius are not strips (a bright or cluttered sky)."""
+MAX_STRIPS = 4
+"""More bright runs than this around one radius are not strips but clutter (hardware beside the
+canopy, a bright sky): then no strip is found at all. A bridle and two struts make three."""
 MATCH_DEG = 30.0
 """Largest angle between a strip's crossings of two successive sky radii."""
 LINE_TOLERANCE = 0.03
@@ -44,6 +45,8 @@ LINE_TOLERANCE = 0.03
 not the same strip."""
 MAX_PEAK_RATIO = 2.5
 """Crossings of one strip differ in brightness by less than this factor."""
+MAX_WIDTH_RATIO = 2.5
+"""A strip's widths across the sky radii differ by less than this factor (it widens slowly)."""
 MIN_SPAN = 0.05
 """A strip's crossings must span this much (rim radii) to give its direction."""
 MIN_INWARD_COS = 0.3
@@ -90,6 +93,7 @@ def find_strips(
     frame: CanopyFrame,
     rel: float,
     red_axis: tuple[NDArray[np.float64], NDArray[np.float64], float],
+    gap_in: float,
     *,
     log_offset: float,
 ) -> tuple[list[Strip], NDArray[np.bool_]]:
@@ -97,6 +101,9 @@ def find_strips(
 
     ``img`` is sampled at ``rel`` times the frame's pixels; ``red_axis`` is (mean chroma,
     red-white chroma axis, threshold): a chroma projecting above the threshold is red fabric.
+    ``gap_in`` is the gap's inner edge (rim radii): a strip must be seen crossing the gap, far
+    brighter than the gap around (:data:`marsound.chute.occluders.OCCLUDER_BRIGHTNESS`), or it
+    is not kept (a strut ending in the band, a line fitted to clutter beside the canopy).
     ``log_offset`` is added to B + G + R before the log brightness.
 
     Returns the strips and where the sky around the rim was searched (:data:`SKY_ANGLES`
@@ -105,16 +112,23 @@ def find_strips(
     to tell strips from it).
     """
     nothing: tuple[list[Strip], NDArray[np.bool_]] = ([], np.zeros(SKY_ANGLES, dtype=bool))
+    if not 0.5 < gap_in < 0.97:
+        return nothing
+    gap_r = gap_in + np.linspace(GAP_SAMPLE[0], GAP_SAMPLE[1], 4) * (1 - gap_in)
+    gap_pts = polar_points(gap_r, (np.arange(SKY_ANGLES // 4) + 0.5) * 8 * np.pi / SKY_ANGLES)
+    gap_lum = float(np.median(np.log(sample(img, frame, gap_pts, rel).astype(np.float64).sum(-1) + log_offset)))
     crossings = []
     searched = np.ones(SKY_ANGLES, dtype=bool)
     for i_r, r in enumerate(SKY_RADII):
         found = _crossings(img, frame, rel, r, log_offset)
-        if found is None:
-            if i_r < SEARCH_RADII:
-                return nothing
+        if found is None and i_r < SEARCH_RADII:
+            return nothing
+        if found is None:  # the circle lies mostly outside the picture
             crossings.append([])
             continue
-        runs, inside = found
+        runs, inside, n_runs = found
+        if n_runs > MAX_STRIPS:  # cluttered (hardware beside the canopy): no strip is trusted
+            return nothing
         if i_r < SEARCH_RADII:
             searched &= inside
         crossings.append(runs)
@@ -132,17 +146,18 @@ def find_strips(
                     used[i_r][j] = True
             used[i0][j0] = True
             strip = _strip_of(img, frame, rel, chain, red_axis, log_offset)
-            if strip is not None:
+            if strip is not None and _crosses_gap(img, frame, rel, strip, gap_r, gap_lum, log_offset):
                 strips.append(strip)
     return strips, searched
 
 
 def _crossings(
     img: NDArray[np.uint8], frame: CanopyFrame, rel: float, r: float, log_offset: float
-) -> tuple[list[tuple[NDArray[np.float64], float, float]], NDArray[np.bool_]] | None:
-    """Bright runs around the circle of radius ``r``: (centre point, half-width along the
-    circle at half maximum, peak brightness) each, and which angles lie in the picture; None
-    when too little of the circle does, or the sky there is cluttered."""
+) -> tuple[list[tuple[NDArray[np.float64], float, float]], NDArray[np.bool_], int] | None:
+    """Bright runs around the circle of radius ``r`` narrow enough for a strip: (centre point,
+    half-width along the circle at half maximum, peak brightness) each; which angles lie in the
+    picture; how many bright runs there are in all. None when too little of the circle lies in
+    the picture."""
     from scipy.ndimage import median_filter
 
     step = 2 * np.pi / SKY_ANGLES
@@ -157,8 +172,6 @@ def _crossings(
     ref = median_filter(lum, size=win, mode="wrap")
     bright = inside & (lum - ref > np.log(STRIP_BRIGHTNESS))
     runs = [(b, n) for b, n in _runs(bright) if n >= 2]
-    if len(runs) > MAX_STRIPS:
-        return None
     out = []
     for b, n in runs:
         idx = np.arange(b, b + n) % SKY_ANGLES
@@ -169,7 +182,7 @@ def _crossings(
         if width > MAX_STRIP_WIDTH:
             continue
         out.append((polar_points([r], [(b + 0.5 * n) * step])[0], 0.5 * width, peak))
-    return out, inside
+    return out, inside, len(runs)
 
 
 def _next_crossing(
@@ -210,6 +223,9 @@ def _strip_of(
     """The strip through a chain of crossings (inner first), followed inward; None when the
     crossings span too little or do not head into the canopy."""
     pts = np.array([c[0] for c in chain])
+    widths = np.array([c[1] for c in chain])
+    if len(chain) >= 2 and widths.max() > MAX_WIDTH_RATIO * widths.min():
+        return None
     if len(chain) < 2 or float(np.hypot(*(pts[-1] - pts[0]))) < MIN_SPAN:
         return None
     centre = pts.mean(axis=0)
@@ -225,6 +241,32 @@ def _strip_of(
     d = _steer(img, frame, rel, start, d, half, log_offset)
     length = _follow(img, frame, rel, start, d, half, red_axis)
     return Strip((float(start[0]), float(start[1])), (float(d[0]), float(d[1])), half, length)
+
+
+def _crosses_gap(
+    img: NDArray[np.uint8],
+    frame: CanopyFrame,
+    rel: float,
+    strip: Strip,
+    gap_r: NDArray[np.float64],
+    gap_lum: float,
+    log_offset: float,
+) -> bool:
+    """Whether ``strip`` reaches the gap (radii ``gap_r``) and is seen there far brighter than
+    the gap's median log brightness ``gap_lum``."""
+    p, d = np.asarray(strip.start), np.asarray(strip.direction)
+    a = float(p @ d)
+    disc = a * a - float(p @ p) + gap_r**2
+    if np.any(disc < 0):
+        return False
+    t = -a - np.sqrt(disc)  # the first crossing of each radius, heading inward
+    if np.any(t < 0) or np.any(t > strip.length):
+        return False
+    nrm = np.array([-d[1], d[0]])
+    offs = np.array([-0.3, 0.0, 0.3]) * strip.half_width
+    pts = p + t[:, None, None] * d + offs[None, :, None] * nrm
+    lum = np.log(sample(img, frame, pts.reshape(-1, 2), rel).astype(np.float64).sum(-1) + log_offset)
+    return bool(np.median(lum) - gap_lum > np.log(OCCLUDER_BRIGHTNESS))
 
 
 def _steer(
