@@ -53,6 +53,8 @@ MIN_INWARD_COS = 0.3
 """A strip must head into the canopy: cosine between its direction and the inward radius."""
 STEER_DEG = 20.0
 """Largest correction (degrees, in steps of 1) of a strip's direction by :func:`_steer`."""
+STEER_TIE = 0.05
+"""Directions whose mean contrast (log brightness) is within this of the best tie."""
 STEER_LENGTH = 0.4
 """Length (rim radii) of a strip, inward from the rim, over which its direction is corrected."""
 TRACE_STEP = 0.01
@@ -296,7 +298,9 @@ def _steer(
     lum = np.log(sample(img, frame, pts.reshape(-1, 2), rel).astype(np.float64).sum(-1) + log_offset)
     lum = lum.reshape(len(deltas), len(t), len(offs))
     contrast = np.clip(lum[:, :, 1] - np.maximum(lum[:, :, 0], lum[:, :, 2]), -1.0, 1.0).mean(axis=1)
-    return np.asarray(dirs[int(np.argmax(contrast))])
+    # the middle of the directions that do (they tie while the line stays on the strip)
+    best = float(np.mean(deltas[contrast >= contrast.max() - STEER_TIE]))
+    return np.array([np.cos(best) * d[0] - np.sin(best) * d[1], np.sin(best) * d[0] + np.cos(best) * d[1]])
 
 
 def _follow(
