@@ -73,7 +73,7 @@ from marsound.chute.polar import (
 )
 from marsound.chute.radial import radial_frame
 from marsound.chute.resolution import deblur_gores, gore_widths_px, temper_by_resolution
-from marsound.chute.strips import Strip, find_strips, strip_cover
+from marsound.chute.strips import Strip, find_strips, follow_strip, strip_cover
 from marsound.errors import FileFormatError
 
 __all__ = [
@@ -138,9 +138,12 @@ percentiles of its projection on the red-white axis."""
 PARTIAL_GORE_WIDTH = 0.9
 """Share of the width sampled of a gore cut by the picture's edge (when more of it is then seen):
 what is left of it may be a sliver at one side."""
-PARTIAL_BAND_INWARD = 0.2
-"""A band gore cut by the picture's edge is also sampled this share of the way from its usual
-window's inner edge towards the gap's inner edge (the band's inner part, past the gap)."""
+PARTIAL_BAND_INWARD = 0.5
+"""A band gore cut by the picture's edge and left with under :data:`PARTIAL_FEW_SAMPLES` samples
+is also sampled this share of the way from its usual window's inner edge towards the gap's inner
+edge (the band's inner part; samples in the dark gap count for neither colour)."""
+PARTIAL_FEW_SAMPLES = 10
+"""See :data:`PARTIAL_BAND_INWARD` (of 49 samples)."""
 SAMPLES_PER_SIDE = 7
 """Samples per gore along angle and along radius (7 × 7 = 49)."""
 LOG_BRIGHTNESS_OFFSET = 3.0
@@ -177,6 +180,11 @@ is not erased as an occluder."""
 PROTRUSION_STRIP_RADIUS = 1.4
 """A protrusion whose line, between the rim and this radius, mostly runs on a strip found
 (:func:`marsound.chute.strips.find_strips`) is that strip: its gores are not erased whole."""
+PROTRUSION_HALF_WIDTH = 0.01
+"""Half-width (rim radii) of the path along a protrusion's line checked for red fabric (its
+lines, 5 across its width, are each followed)."""
+PROTRUSION_END_MARGIN = 0.03
+"""A protrusion's line is kept this far (rim radii) past where red fabric shows it ended."""
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".jpe", ".bmp", ".tif", ".tiff", ".webp", ".ppm", ".pgm", ".pnm", ".jp2")
 
 
@@ -198,6 +206,8 @@ class CanopyReading:
     notes: list[str] = field(default_factory=list)
     strips: list[Strip] = field(default_factory=list)
     """Bright strips across the canopy whose samples were set aside (:mod:`marsound.chute.strips`)."""
+    red_axis: tuple[NDArray[np.float64], NDArray[np.float64], float] | None = None
+    """(mean chroma, red-white axis, threshold): chroma projecting above the threshold is red."""
     _decoded: tuple[bytes, Decoded] | None = field(default=None, repr=False, compare=False)
 
 
@@ -351,13 +361,13 @@ def read_canopy(bgr: NDArray[np.uint8], *, detection: Detection | None = None) -
             det2 = None
         second = None if det2 is None else _try_read(img, det2.frame, rel, s_det)
         if det2 and second and (reading is None or second.gore_strength > reading.gore_strength):
-            reading, starts = _erase_protrusions(second, det2), [det2]
+            reading, starts = _erase_protrusions(second, det2, img, rel), [det2]
             reading.notes.append("rim fitted without the bridle and struts")
         elif reading is None and det2 is not None:  # no reading in either: search about both
             starts.append(det2)
     for d in starts:
         found = _search_frames(img, d, rel, s_det, reading)
-        reading = found if found is None or found is reading else _erase_protrusions(found, d)
+        reading = found if found is None or found is reading else _erase_protrusions(found, d, img, rel)
     if reading is None:
         assert error is not None
         raise error
@@ -390,9 +400,13 @@ def _search_frames(
     return reading
 
 
-def _erase_protrusions(reading: CanopyReading, det: Detection) -> CanopyReading:
+def _erase_protrusions(
+    reading: CanopyReading, det: Detection, img: NDArray[np.uint8] | None = None, rel: float = 1.0
+) -> CanopyReading:
     """Erase (P(red) = 0.5) the gores under the bridle and struts that :func:`locate_canopy`
-    removed from the outline: a strut across the canopy looks like white fabric."""
+    removed from the outline: a strut across the canopy looks like white fabric. Given the
+    sampling image ``img`` (``rel`` times detection pixels), each line stops where the fabric
+    on it turns red (:func:`marsound.chute.strips.follow_strip`: the strut ended there)."""
     if det.protrusions is None:
         return reading
     u = reading.frame.to_canonical(det.protrusions)
@@ -407,13 +421,34 @@ def _erase_protrusions(reading: CanopyReading, det: Detection) -> CanopyReading:
         on = strip_cover(reading.strips, lines) & near_rim
         explained = on.sum(axis=1) > 0.5 * np.maximum(near_rim.sum(axis=1), 1)
         lines = lines[~explained]
-    u = lines.reshape(-1, 2)
+    kept = list(lines)
+    if img is not None and reading.red_axis is not None:
+        kept = [_protrusion_extent(ln, img, reading, rel) for ln in kept]
+    u = np.concatenate([np.zeros((0, 2)), *kept])
     r = np.hypot(u[:, 0], u[:, 1])
     gore = np.floor((np.arctan2(u[:, 0], -u[:, 1]) - np.radians(reading.phase_deg)) / (2 * np.pi / spec.N_GORES))
     for k, (r0, r1) in enumerate(reading.ring_radii):
         hit = np.unique(gore[(r >= r0) & (r <= r1)].astype(int) % spec.N_GORES)
         reading.p_red[k, hit] = 0.5
     return reading
+
+
+def _protrusion_extent(
+    line: NDArray[np.float64], img: NDArray[np.uint8], reading: CanopyReading, rel: float
+) -> NDArray[np.float64]:
+    """The points of a protrusion's line (canonical, from the thin part inward) up to where
+    it is seen to end on the canopy."""
+    assert reading.red_axis is not None
+    d = line[-1] - line[0]
+    d = d / max(float(np.hypot(*d)), 1e-9)
+    along = (line - line[0]) @ d
+    inside = np.flatnonzero(np.hypot(line[:, 0], line[:, 1]) <= 1.0)
+    if inside.size == 0:
+        return line
+    t_in = float(along[inside[0]])
+    half = PROTRUSION_HALF_WIDTH
+    length = follow_strip(img, reading.frame, rel, line[inside[0]], d, half, reading.red_axis)
+    return line[along <= t_in + length + PROTRUSION_END_MARGIN]
 
 
 def _try_read(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_det: float) -> CanopyReading | None:
@@ -543,12 +578,18 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
         half = (DISK_GORE_WIDTH if in_disk else BAND_GORE_WIDTH) / 2
         smp, off, pts = _gore_samples(img, frame_d, rel, gore_c + c_k, e_k, (r0, r1), half)
         cov = strip_cover(strips, pts)
+        # gores cut by the picture's edge or a strip: what is left of them, over their whole
+        # width; band gores left with few samples, also over the band's inner part
         cut = (off | cov).any(axis=1)
-        if cut.any():  # gores cut by the picture's edge or a strip: what is left of them, over their whole width
-            r_wide = (r0, r1) if in_disk else (band[0] - PARTIAL_BAND_INWARD * (band[0] - gap_in), r1)
+        wide_radii = [(r0, r1)] if in_disk else [(r0, r1), (band[0] - PARTIAL_BAND_INWARD * (band[0] - gap_in), r1)]
+        for i_w, r_wide in enumerate(wide_radii):
+            seen = (~(off | cov)).sum(axis=1)
+            todo = cut if i_w == 0 else cut & (seen < PARTIAL_FEW_SAMPLES)
+            if not todo.any():
+                break
             smp_w, off_w, pts_w = _gore_samples(img, frame_d, rel, gore_c + c_k, e_k, r_wide, PARTIAL_GORE_WIDTH / 2)
             cov_w = strip_cover(strips, pts_w)
-            wider = cut & ((~(off_w | cov_w)).sum(axis=1) > (~(off | cov)).sum(axis=1))
+            wider = todo & ((~(off_w | cov_w)).sum(axis=1) > seen)
             smp[wider], off[wider], cov[wider] = smp_w[wider], off_w[wider], cov_w[wider]
         outside.append(off)
         covered.append(cov)
@@ -563,7 +604,7 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
     if occluder is not None and strips:
         # gap columns a strip found crosses: only the samples on the strip are suspect
         gap_mid = gap_in + 0.5 * (GAP_SAMPLE[0] + GAP_SAMPLE[1]) * (1 - gap_in)
-        on_strip = strip_cover(strips, polar_points([gap_mid], gore_c).reshape(spec.N_GORES, 2))
+        on_strip = strip_cover(strips, polar_points(np.array([gap_mid]), gore_c).reshape(spec.N_GORES, 2))
         occluder = (occluder[0] & ~(on_strip & occluder[1]), *occluder[1:])
     on_strips = np.stack(covered)
     suspect = None if occluder is None else occluder_suspects(X, logL, occluder)
@@ -585,7 +626,7 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
     )
     p_red = temper_by_resolution(p_red, widths)
     return CanopyReading(
-        p_red, frame_d, ring_radii, float(np.degrees(phase)), strength, erased, s_det, notes, strips=strips
+        p_red, frame_d, ring_radii, float(np.degrees(phase)), strength, erased, s_det, notes, strips, red_axis
     )
 
 

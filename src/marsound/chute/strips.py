@@ -22,7 +22,7 @@ from marsound.chute.geometry import CanopyFrame
 from marsound.chute.occluders import GAP_SAMPLE, OCCLUDER_BRIGHTNESS, inside_picture
 from marsound.chute.polar import chroma, polar_points, project, sample
 
-SKY_RADII = (1.06, 1.12, 1.2, 1.3, 1.45, 1.6)
+SKY_RADII = (1.1, 1.16, 1.24, 1.34, 1.48, 1.64)
 """Radii (rim radii) outside the rim where strips are looked for in the sky, inner first."""
 SEARCH_RADII = 2
 """Where the first this many of :data:`SKY_RADII` lie in the picture, the sky was searched."""
@@ -119,7 +119,7 @@ def find_strips(
     gap_r = gap_in + np.linspace(GAP_SAMPLE[0], GAP_SAMPLE[1], 4) * (1 - gap_in)
     gap_pts = polar_points(gap_r, (np.arange(SKY_ANGLES // 4) + 0.5) * 8 * np.pi / SKY_ANGLES)
     gap_lum = float(np.median(np.log(sample(img, frame, gap_pts, rel).astype(np.float64).sum(-1) + log_offset)))
-    crossings = []
+    crossings: list[list[tuple[NDArray[np.float64], float, float]]] = []
     searched = np.ones(SKY_ANGLES, dtype=bool)
     for i_r, r in enumerate(SKY_RADII):
         found = _crossings(img, frame, rel, r, log_offset)
@@ -165,7 +165,7 @@ def _crossings(
     step = 2 * np.pi / SKY_ANGLES
     ang = (np.arange(SKY_ANGLES) + 0.5) * step
     win = max(3, round(SKY_WINDOW_DEG / 360 * SKY_ANGLES)) | 1
-    pts = polar_points([r], ang)
+    pts = polar_points(np.array([r]), ang)
     inside = inside_picture(frame.to_image(pts) * rel, img.shape[:2])
     if inside.sum() < win:
         return None
@@ -183,7 +183,7 @@ def _crossings(
         width = 2 * r * np.sin(0.5 * step * max(n_half, 1))
         if width > MAX_STRIP_WIDTH:
             continue
-        out.append((polar_points([r], [(b + 0.5 * n) * step])[0], 0.5 * width, peak))
+        out.append((polar_points(np.array([r]), np.array([(b + 0.5 * n) * step]))[0], 0.5 * width, peak))
     return out, inside, len(runs)
 
 
@@ -241,7 +241,7 @@ def _strip_of(
         t = np.array([-p[1], p[0]]) / max(float(np.hypot(*p)), 1e-9)  # the circle's tangent
         half = max(half, h_circ * abs(float(t[0] * d[1] - t[1] * d[0])))
     d = _steer(img, frame, rel, start, d, half, log_offset)
-    length = _follow(img, frame, rel, start, d, half, red_axis)
+    length = follow_strip(img, frame, rel, start, d, half, red_axis)
     return Strip((float(start[0]), float(start[1])), (float(d[0]), float(d[1])), half, length)
 
 
@@ -303,7 +303,7 @@ def _steer(
     return np.array([np.cos(best) * d[0] - np.sin(best) * d[1], np.sin(best) * d[0] + np.cos(best) * d[1]])
 
 
-def _follow(
+def follow_strip(
     img: NDArray[np.uint8],
     frame: CanopyFrame,
     rel: float,
