@@ -22,7 +22,7 @@ from marsound.chute.geometry import CanopyFrame
 from marsound.chute.occluders import GAP_SAMPLE, OCCLUDER_BRIGHTNESS, inside_picture
 from marsound.chute.polar import chroma, polar_points, project, sample
 
-SKY_RADII = (1.1, 1.16, 1.24, 1.34, 1.48, 1.64)
+SKY_RADII = (1.06, 1.1, 1.16, 1.24, 1.34, 1.48, 1.64)
 """Radii (rim radii) outside the rim where strips are looked for in the sky, inner first."""
 SEARCH_RADII = 2
 """Where the first this many of :data:`SKY_RADII` lie in the picture, the sky was searched."""
@@ -36,8 +36,12 @@ STRIP_BRIGHTNESS = 1.6
 MAX_STRIP_WIDTH = 0.35
 """Widest strip (rim radii) across the sky: wider bright runs are fabric (a rim fitted too small)."""
 MAX_STRIPS = 4
-"""More bright runs than this around one radius are not strips but clutter (hardware beside the
-canopy, a bright sky): then no strip is found at all. A bridle and two struts make three."""
+"""More bright runs than this around one radius are not strips but clutter (a scalloped rim
+reaching past it, hardware beside the canopy): none of them is taken. A bridle and two struts
+make three."""
+MAX_CLUTTERED = 2
+"""With this many radii cluttered, no strip is found at all (NASA's frame: the backshell's
+hardware beside the canopy)."""
 MATCH_DEG = 30.0
 """Largest angle between a strip's crossings of two successive sky radii."""
 LINE_TOLERANCE = 0.03
@@ -120,6 +124,7 @@ def find_strips(
     gap_pts = polar_points(gap_r, (np.arange(SKY_ANGLES // 4) + 0.5) * 8 * np.pi / SKY_ANGLES)
     gap_lum = float(np.median(np.log(sample(img, frame, gap_pts, rel).astype(np.float64).sum(-1) + log_offset)))
     crossings: list[list[tuple[NDArray[np.float64], float, float]]] = []
+    cluttered = 0
     searched = np.ones(SKY_ANGLES, dtype=bool)
     for i_r, r in enumerate(SKY_RADII):
         found = _crossings(img, frame, rel, r, log_offset)
@@ -129,8 +134,11 @@ def find_strips(
             crossings.append([])
             continue
         runs, inside, n_runs = found
-        if n_runs > MAX_STRIPS:  # cluttered (hardware beside the canopy): no strip is trusted
-            return nothing
+        if n_runs > MAX_STRIPS:  # cluttered: the rim's scallops, or hardware beside the canopy
+            cluttered += 1
+            if cluttered >= MAX_CLUTTERED:
+                return nothing
+            runs = []
         if i_r < SEARCH_RADII:
             searched &= inside
         crossings.append(runs)
@@ -193,11 +201,13 @@ def _next_crossing(
     used: NDArray[np.bool_],
 ) -> int | None:
     """The crossing among ``runs`` (not ``used``) that continues ``chain`` in a straight line
-    with a like brightness, or None."""
+    with a like brightness and width, or None."""
     last = chain[-1]
     best = None
-    for j, (p, _, peak) in enumerate(runs):
+    for j, (p, half, peak) in enumerate(runs):
         if used[j] or abs(np.log(peak / last[2])) > np.log(MAX_PEAK_RATIO):
+            continue
+        if abs(np.log(max(half, 1e-9) / max(chain[0][1], 1e-9))) > np.log(MAX_WIDTH_RATIO):
             continue
         if len(chain) == 1:
             a0, a1 = np.arctan2(last[0][0], -last[0][1]), np.arctan2(p[0], -p[1])
@@ -225,9 +235,6 @@ def _strip_of(
     """The strip through a chain of crossings (inner first), followed inward; None when the
     crossings span too little or do not head into the canopy."""
     pts = np.array([c[0] for c in chain])
-    widths = np.array([c[1] for c in chain])
-    if len(chain) >= 2 and widths.max() > MAX_WIDTH_RATIO * widths.min():
-        return None
     if len(chain) < 2 or float(np.hypot(*(pts[-1] - pts[0]))) < MIN_SPAN:
         return None
     centre = pts.mean(axis=0)
