@@ -27,7 +27,10 @@ hides a gore: :mod:`marsound.chute.occluders`):
    intensity-free chromaticity; two-class clustering with a linear discriminant of the gore
    medians, then asymmetric evidence per gore (what covers a gore is grey or dark, never red)
    gives a soft probability of red (:func:`marsound.chute.gores.classify_gores`). Gores with almost no sample that
-   fits either class (occluders) become erasures (P = 0.5).
+   fits either class (occluders) become erasures (P = 0.5). A gore partly out of the picture or
+   under a bright strip (the bridle, a strut: :mod:`marsound.chute.strips`, found where it
+   crosses the sky and followed inward) is sampled over its whole width, and only its samples
+   on the strip are set aside: it is read from what is left of it.
 7. **Decode** with :func:`marsound.chute.decode_bits.decode_soft`, which tries both directions
    and every rotation; ``clockwise`` means the image is a view from below.
 """
@@ -46,7 +49,6 @@ from numpy.typing import NDArray
 from marsound.chute import spec
 from marsound.chute.calibration import calibrated
 from marsound.chute.canopy import (
-    PROTRUSION_LINE_POINTS,
     Detection,
     NoCanopyError,
     gap_ellipse,
@@ -57,7 +59,7 @@ from marsound.chute.centre import centre_error, moved_centre, ring_offsets, sear
 from marsound.chute.decode_bits import CLOCKWISE, Decoded, canopy_kind_priors, decode_soft
 from marsound.chute.geometry import CanopyFrame
 from marsound.chute.gores import classify_gores
-from marsound.chute.occluders import GAP_SAMPLE, gap_occluders, inside_picture, occluder_suspects
+from marsound.chute.occluders import GAP_SAMPLE, gap_occluders, occluder_suspects
 from marsound.chute.polar import (
     N_ANGLES,
     chroma,
@@ -67,13 +69,14 @@ from marsound.chute.polar import (
     polar_chroma,
     polar_points,
     project,
-    sample,
     segment_rows,
     without_lines,
 )
+from marsound.chute.protrusions import erase_protrusions
 from marsound.chute.radial import radial_frame
 from marsound.chute.resolution import deblur_gores, gore_widths_px, temper_by_resolution
-from marsound.chute.strips import Strip, find_strips, follow_strip, strip_cover
+from marsound.chute.samples import SAMPLES_PER_SIDE, ring_samples
+from marsound.chute.strips import Strip, find_strips, strip_cover
 from marsound.errors import FileFormatError
 
 __all__ = [
@@ -127,25 +130,9 @@ MAX_CENTRE_STEP = 0.05
 """A fitted centre error larger than this (rim radii) is not trusted (the grid search handles it)."""
 CENTRE_CONVERGED = 0.002
 """The centre refinement stops below this step (rim radii)."""
-DISK_GORE_WIDTH = 0.7
-"""Share of a disk gore's width sampled: lines hide parts of a gore, and more of it seen is more
-chance to see its colour."""
-BAND_GORE_WIDTH = 0.5
-"""Share of a band gore's width sampled (the band has no centre correction of its own)."""
 STRIP_RED_PERCENTILES = (5, 95)
 """Red fabric, for following a strip inward: the canopy's chroma past the midpoint of these
 percentiles of its projection on the red-white axis."""
-PARTIAL_GORE_WIDTH = 0.9
-"""Share of the width sampled of a gore cut by the picture's edge (when more of it is then seen):
-what is left of it may be a sliver at one side."""
-PARTIAL_BAND_INWARD = 0.5
-"""A band gore cut by the picture's edge and left with under :data:`PARTIAL_FEW_SAMPLES` samples
-is also sampled this share of the way from its usual window's inner edge towards the gap's inner
-edge (the band's inner part; samples in the dark gap count for neither colour)."""
-PARTIAL_FEW_SAMPLES = 10
-"""See :data:`PARTIAL_BAND_INWARD` (of 49 samples)."""
-SAMPLES_PER_SIDE = 7
-"""Samples per gore along angle and along radius (7 × 7 = 49)."""
 LOG_BRIGHTNESS_OFFSET = 3.0
 """Added to the sum of B, G, R before the log brightness (dark samples)."""
 DECODE_EPS = 1e-3
@@ -174,17 +161,6 @@ RADIAL_BELOW = 0.9
 pattern is also weak (below :data:`CENTRE_SEARCH_BELOW`; NASA's frame measures 4.4 in the
 outline's frame). Ungated, the search ran on a third of the benchmark's images and cost 9 times
 the median CPU time."""
-PROTRUSION_MIN_START = 1.0
-"""A protrusion whose line starts (at the thin part's centroid) inside this radius (rim radii)
-is not erased as an occluder."""
-PROTRUSION_STRIP_RADIUS = 1.4
-"""A protrusion whose line, between the rim and this radius, mostly runs on a strip found
-(:func:`marsound.chute.strips.find_strips`) is that strip: its gores are not erased whole."""
-PROTRUSION_HALF_WIDTH = 0.01
-"""Half-width (rim radii) of the path along a protrusion's line checked for red fabric (its
-lines, 5 across its width, are each followed)."""
-PROTRUSION_END_MARGIN = 0.03
-"""A protrusion's line is kept this far (rim radii) past where red fabric shows it ended."""
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".jpe", ".bmp", ".tif", ".tiff", ".webp", ".ppm", ".pgm", ".pnm", ".jp2")
 
 
@@ -400,55 +376,19 @@ def _search_frames(
     return reading
 
 
-def _erase_protrusions(
-    reading: CanopyReading, det: Detection, img: NDArray[np.uint8] | None = None, rel: float = 1.0
-) -> CanopyReading:
-    """Erase (P(red) = 0.5) the gores under the bridle and struts that :func:`locate_canopy`
-    removed from the outline: a strut across the canopy looks like white fabric. Given the
-    sampling image ``img`` (``rel`` times detection pixels), each line stops where the fabric
-    on it turns red (:func:`marsound.chute.strips.follow_strip`: the strut ended there)."""
-    if det.protrusions is None:
-        return reading
-    u = reading.frame.to_canonical(det.protrusions)
-    lines = u.reshape(-1, PROTRUSION_LINE_POINTS, 2)
-    # a thin part of the outline that starts inside the rim is fabric cut off by the mask's holes
-    # (dark red gores close to the sky's colour in a small, compressed frame), not hardware
-    # coming in from outside: its line is not an occluder
-    lines = lines[np.hypot(lines[:, 0, 0], lines[:, 0, 1]) >= PROTRUSION_MIN_START]
-    if reading.strips:  # a strip found across the sky and followed inward: its samples were set aside
-        r_l = np.hypot(lines[..., 0], lines[..., 1])
-        near_rim = (r_l >= 1.0) & (r_l <= PROTRUSION_STRIP_RADIUS)
-        on = strip_cover(reading.strips, lines) & near_rim
-        explained = on.sum(axis=1) > 0.5 * np.maximum(near_rim.sum(axis=1), 1)
-        lines = lines[~explained]
-    kept = list(lines)
-    if img is not None and reading.red_axis is not None:
-        kept = [_protrusion_extent(ln, img, reading, rel) for ln in kept]
-    u = np.concatenate([np.zeros((0, 2)), *kept])
-    r = np.hypot(u[:, 0], u[:, 1])
-    gore = np.floor((np.arctan2(u[:, 0], -u[:, 1]) - np.radians(reading.phase_deg)) / (2 * np.pi / spec.N_GORES))
-    for k, (r0, r1) in enumerate(reading.ring_radii):
-        hit = np.unique(gore[(r >= r0) & (r <= r1)].astype(int) % spec.N_GORES)
-        reading.p_red[k, hit] = 0.5
+def _erase_protrusions(reading: CanopyReading, det: Detection, img: NDArray[np.uint8], rel: float) -> CanopyReading:
+    """:func:`marsound.chute.protrusions.erase_protrusions` for a reading (in place)."""
+    if det.protrusions is not None:
+        reading.p_red = erase_protrusions(
+            reading.p_red,
+            reading.frame,
+            np.radians(reading.phase_deg),
+            reading.ring_radii,
+            reading.frame.to_canonical(det.protrusions),
+            reading.strips,
+            (img, rel, reading.red_axis),
+        )
     return reading
-
-
-def _protrusion_extent(
-    line: NDArray[np.float64], img: NDArray[np.uint8], reading: CanopyReading, rel: float
-) -> NDArray[np.float64]:
-    """The points of a protrusion's line (canonical, from the thin part inward) up to where
-    it is seen to end on the canopy."""
-    assert reading.red_axis is not None
-    d = line[-1] - line[0]
-    d = d / max(float(np.hypot(*d)), 1e-9)
-    along = (line - line[0]) @ d
-    inside = np.flatnonzero(np.hypot(line[:, 0], line[:, 1]) <= 1.0)
-    if inside.size == 0:
-        return line
-    t_in = float(along[inside[0]])
-    half = PROTRUSION_HALF_WIDTH
-    length = follow_strip(img, reading.frame, rel, line[inside[0]], d, half, reading.red_axis)
-    return line[along <= t_in + length + PROTRUSION_END_MARGIN]
 
 
 def _try_read(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_det: float) -> CanopyReading | None:
@@ -563,41 +503,16 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
     gore_c = phase + (np.arange(spec.N_GORES) + 0.5) * gd
     # each ring's own centre and phase (the dome's parallax, the gores' twist)
     offsets = ring_offsets(edge_k, ring_r, carrier, z, sec_theta)
-    cols = []
-    lum = []
-    clipped = []
-    outside = []
-    covered = []
     # bright straight strips (bridle, struts) crossing the rim: the ring samples they cover
     f_all = np.concatenate([f1.ravel(), f1b.ravel()])
     lo_f, hi_f = np.percentile(f_all, STRIP_RED_PERCENTILES)
     red_axis = (mu, axis, 0.5 * (lo_f + hi_f))
     strips = find_strips(img, frame_d, rel, red_axis, gap_in, log_offset=LOG_BRIGHTNESS_OFFSET)[0]
-    for (r0, r1), (e_k, c_k) in zip(ring_radii, offsets, strict=True):
-        in_disk = r0 < band[0]
-        half = (DISK_GORE_WIDTH if in_disk else BAND_GORE_WIDTH) / 2
-        smp, off, pts = _gore_samples(img, frame_d, rel, gore_c + c_k, e_k, (r0, r1), half)
-        cov = strip_cover(strips, pts)
-        # gores cut by the picture's edge or a strip: what is left of them, over their whole
-        # width; band gores left with few samples, also over the band's inner part
-        cut = (off | cov).any(axis=1)
-        wide_radii = [(r0, r1)] if in_disk else [(r0, r1), (band[0] - PARTIAL_BAND_INWARD * (band[0] - gap_in), r1)]
-        for i_w, r_wide in enumerate(wide_radii):
-            seen = (~(off | cov)).sum(axis=1)
-            todo = cut if i_w == 0 else cut & (seen < PARTIAL_FEW_SAMPLES)
-            if not todo.any():
-                break
-            smp_w, off_w, pts_w = _gore_samples(img, frame_d, rel, gore_c + c_k, e_k, r_wide, PARTIAL_GORE_WIDTH / 2)
-            cov_w = strip_cover(strips, pts_w)
-            wider = todo & ((~(off_w | cov_w)).sum(axis=1) > seen)
-            smp[wider], off[wider], cov[wider] = smp_w[wider], off_w[wider], cov_w[wider]
-        outside.append(off)
-        covered.append(cov)
-        cols.append(chroma(smp))  # (80, 49, 2)
-        lum.append(smp.sum(-1))
-        clipped.append(smp.min(-1) >= GLARE_LEVEL)
-    X = np.stack(cols)  # (4, 80, 49, 2) chroma of every sample
-    logL = np.log(np.stack(lum) + LOG_BRIGHTNESS_OFFSET)  # (4, 80, 49) log brightness of every sample
+    smp, off_pic, on_strips = ring_samples(img, frame_d, rel, gore_c, offsets, ring_radii, band, gap_in, strips)
+    X = chroma(smp)  # (4, 80, 49, 2) chroma of every sample
+    logL = np.log(smp.sum(-1) + LOG_BRIGHTNESS_OFFSET)  # (4, 80, 49) log brightness of every sample
+    clipped = smp.min(-1) >= GLARE_LEVEL
+
     occluder = gap_occluders(
         img, frame_d, rel, gore_c, gap_in, samples_per_side=SAMPLES_PER_SIDE, log_offset=LOG_BRIGHTNESS_OFFSET
     )
@@ -606,14 +521,12 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
         gap_mid = gap_in + 0.5 * (GAP_SAMPLE[0] + GAP_SAMPLE[1]) * (1 - gap_in)
         on_strip = strip_cover(strips, polar_points(np.array([gap_mid]), gore_c).reshape(spec.N_GORES, 2))
         occluder = (occluder[0] & ~(on_strip & occluder[1]), *occluder[1:])
-    on_strips = np.stack(covered)
     suspect = None if occluder is None else occluder_suspects(X, logL, occluder)
     if on_strips.any():
         suspect = on_strips if suspect is None else suspect | on_strips
         notes.append(f"{len(strips)} strips (bridle, struts) across the canopy")
     if occluder is not None and occluder[0].any():
         notes.append(f"{int(occluder[0].sum())} gore columns crossed by something in front of the gap")
-    off_pic = np.stack(outside)
     if off_pic.any():
         n_out = int((off_pic.mean(axis=2) > 0.5).sum())
         if n_out:
@@ -621,9 +534,7 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
     # gores a few pixels wide (a video frame's inner ring) bleed into each other and say less
     widths = gore_widths_px(frame_d, ring_radii, phase, s_det)
     X = deblur_gores(X, widths)
-    p_red, erased = classify_gores(
-        X, logL, columns=SAMPLES_PER_SIDE, suspect=suspect, glare=np.stack(clipped), outside=off_pic
-    )
+    p_red, erased = classify_gores(X, logL, columns=SAMPLES_PER_SIDE, suspect=suspect, glare=clipped, outside=off_pic)
     p_red = temper_by_resolution(p_red, widths)
     return CanopyReading(
         p_red, frame_d, ring_radii, float(np.degrees(phase)), strength, erased, s_det, notes, strips, red_axis
@@ -637,31 +548,6 @@ def decode_p_red(p_red: NDArray[np.float64]) -> Decoded:
     return decode_soft(
         p_red, eps=DECODE_EPS, blank_threshold=BLANK_THRESHOLD, kind_priors=canopy_kind_priors(len(p_red))
     )
-
-
-def _gore_samples(
-    img: NDArray[np.uint8],
-    frame_d: CanopyFrame,
-    rel: float,
-    centres: NDArray[np.float64],
-    e_k: NDArray[np.float64],
-    radii: tuple[float, float],
-    half: float,
-) -> tuple[NDArray[np.float64], NDArray[np.bool_], NDArray[np.float64]]:
-    """BGR samples (80, 49, 3) of every gore of a ring on a 7 × 7 grid (``half`` of the gore's
-    width either side of ``centres``, radii ``radii``, moved by ``e_k``), radius-major, which
-    of them fall outside the picture (80, 49), and where they are (canonical, (80, 49, 2))."""
-    gd = 2 * np.pi / spec.N_GORES
-    fr_a = np.linspace(-half, half, SAMPLES_PER_SIDE)
-    ga = (centres[:, None] + fr_a[None, :] * gd).ravel()
-    rr = np.linspace(radii[0], radii[1], SAMPLES_PER_SIDE)
-    pts = polar_points(rr, ga) + e_k[None, :]
-    smp = sample(img, frame_d, pts, rel).reshape(len(rr), spec.N_GORES, len(fr_a), 3)
-    smp = smp.transpose(1, 0, 2, 3).reshape(spec.N_GORES, -1, 3).astype(np.float64)
-    off = ~inside_picture(frame_d.to_image(pts) * rel, img.shape[:2])
-    off = off.reshape(len(rr), spec.N_GORES, len(fr_a)).transpose(1, 0, 2).reshape(spec.N_GORES, -1)
-    pts = pts.reshape(len(rr), spec.N_GORES, len(fr_a), 2).transpose(1, 0, 2, 3).reshape(spec.N_GORES, -1, 2)
-    return smp, off, pts
 
 
 def decode_reading(reading: CanopyReading) -> Decoded:
