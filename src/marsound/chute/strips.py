@@ -243,13 +243,20 @@ def _strip_of(
     start = centre + float((pts[0] - centre) @ d) * d  # on the line, at the innermost crossing
     if float(-start @ d) / max(float(np.hypot(*start)), 1e-9) < MIN_INWARD_COS:
         return None
-    half = 0.0
-    for p, h_circ, _ in chain:
-        t = np.array([-p[1], p[0]]) / max(float(np.hypot(*p)), 1e-9)  # the circle's tangent
-        half = max(half, h_circ * abs(float(t[0] * d[1] - t[1] * d[0])))
-    d = _steer(img, frame, rel, start, d, half, log_offset)
+    d = _steer(img, frame, rel, start, d, _half_width(chain, d), log_offset)
+    half = _half_width(chain, d)
     length = follow_strip(img, frame, rel, start, d, half, red_axis)
     return Strip((float(start[0]), float(start[1])), (float(d[0]), float(d[1])), half, length)
+
+
+def _half_width(chain: list[tuple[NDArray[np.float64], float, float]], d: NDArray[np.float64]) -> float:
+    """Half-width across direction ``d`` of a strip from its innermost two crossings (their
+    half-widths along the circles)."""
+    half = 0.0
+    for p, h_circ, _ in chain[:2]:
+        t = np.array([-p[1], p[0]]) / max(float(np.hypot(*p)), 1e-9)  # the circle's tangent
+        half = max(half, h_circ * abs(float(t[0] * d[1] - t[1] * d[0])))
+    return half
 
 
 def _crosses_gap(
