@@ -26,8 +26,10 @@ SKY_RADII = (1.06, 1.1, 1.16, 1.24, 1.34, 1.48, 1.64)
 """Radii (rim radii) outside the rim where strips are looked for in the sky, inner first."""
 SEARCH_RADII = 2
 """Where the first this many of :data:`SKY_RADII` lie in the picture, the sky was searched."""
-SKY_ANGLES = 2880
+SKY_ANGLES = 1440
 """Angles sampled around each of :data:`SKY_RADII`."""
+SKY_BLOCK = 16
+"""Samples per block of the sky's running median (:data:`SKY_ANGLES` is a multiple)."""
 SKY_WINDOW_DEG = 40.0
 """Width of the running median giving the sky's own brightness around the rim (the sky's
 gradient changes it slowly; a strip is narrower)."""
@@ -126,8 +128,9 @@ def find_strips(
     crossings: list[list[tuple[NDArray[np.float64], float, float]]] = []
     cluttered = 0
     searched = np.ones(SKY_ANGLES, dtype=bool)
+    lum, ref, inside_all = _sky(img, frame, rel, log_offset)
     for i_r, r in enumerate(SKY_RADII):
-        found = _crossings(img, frame, rel, r, log_offset)
+        found = _crossings(lum[i_r], ref[i_r], inside_all[i_r], r)
         if found is None and i_r < SEARCH_RADII:
             return nothing
         if found is None:  # the circle lies mostly outside the picture
@@ -161,25 +164,37 @@ def find_strips(
     return strips, searched
 
 
-def _crossings(
-    img: NDArray[np.uint8], frame: CanopyFrame, rel: float, r: float, log_offset: float
-) -> tuple[list[tuple[NDArray[np.float64], float, float]], NDArray[np.bool_], int] | None:
-    """Bright runs around the circle of radius ``r`` narrow enough for a strip: (centre point,
-    half-width along the circle at half maximum, peak brightness) each; which angles lie in the
-    picture; how many bright runs there are in all. None when too little of the circle lies in
-    the picture."""
+def _sky(
+    img: NDArray[np.uint8], frame: CanopyFrame, rel: float, log_offset: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
+    """Log brightness around the circles of :data:`SKY_RADII` (radii × :data:`SKY_ANGLES`), the
+    sky's own (running median over :data:`SKY_WINDOW_DEG`), and which samples lie in the picture."""
     from scipy.ndimage import median_filter
 
-    step = 2 * np.pi / SKY_ANGLES
-    ang = (np.arange(SKY_ANGLES) + 0.5) * step
+    ang = (np.arange(SKY_ANGLES) + 0.5) * 2 * np.pi / SKY_ANGLES
     win = max(3, round(SKY_WINDOW_DEG / 360 * SKY_ANGLES)) | 1
-    pts = polar_points(np.array([r]), ang)
-    inside = inside_picture(frame.to_image(pts) * rel, img.shape[:2])
+    pts = polar_points(np.asarray(SKY_RADII), ang)
+    inside = inside_picture(frame.to_image(pts) * rel, img.shape[:2]).reshape(len(SKY_RADII), -1)
+    lum = np.log(sample(img, frame, pts, rel).astype(np.float64).sum(-1) + log_offset).reshape(len(SKY_RADII), -1)
+    fill = [np.median(row[ok]) if ok.any() else 0.0 for row, ok in zip(lum, inside, strict=True)]
+    lum = np.where(inside, lum, np.asarray(fill)[:, None])
+    # the running median of block medians (a strip is at most a few blocks wide)
+    blocks = np.median(lum.reshape(len(SKY_RADII), -1, SKY_BLOCK), axis=2)
+    ref = median_filter(blocks, size=(1, max(3, win // SKY_BLOCK) | 1), mode="wrap")
+    return lum, np.repeat(ref, SKY_BLOCK, axis=1), inside
+
+
+def _crossings(
+    lum: NDArray[np.float64], ref: NDArray[np.float64], inside: NDArray[np.bool_], r: float
+) -> tuple[list[tuple[NDArray[np.float64], float, float]], NDArray[np.bool_], int] | None:
+    """Bright runs around the circle of radius ``r`` (its :func:`_sky` profiles) narrow enough
+    for a strip: (centre point, half-width along the circle at half maximum, peak brightness)
+    each; which angles lie in the picture; how many bright runs there are in all. None when too
+    little of the circle lies in the picture."""
+    step = 2 * np.pi / SKY_ANGLES
+    win = max(3, round(SKY_WINDOW_DEG / 360 * SKY_ANGLES)) | 1
     if inside.sum() < win:
         return None
-    lum = np.log(sample(img, frame, pts, rel).astype(np.float64).sum(-1) + log_offset)
-    lum = np.where(inside, lum, np.median(lum[inside]))
-    ref = median_filter(lum, size=win, mode="wrap")
     bright = inside & (lum - ref > np.log(STRIP_BRIGHTNESS))
     runs = [(b, n) for b, n in _runs(bright) if n >= 2]
     out = []
