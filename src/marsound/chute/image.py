@@ -59,7 +59,7 @@ from marsound.chute.centre import centre_error, moved_centre, ring_offsets, sear
 from marsound.chute.decode_bits import CLOCKWISE, Decoded, canopy_kind_priors, decode_soft
 from marsound.chute.geometry import CanopyFrame
 from marsound.chute.gores import classify_gores
-from marsound.chute.occluders import GAP_SAMPLE, gap_occluders, occluder_suspects
+from marsound.chute.occluders import gap_occluders, occluder_suspects
 from marsound.chute.polar import (
     N_ANGLES,
     chroma,
@@ -67,7 +67,6 @@ from marsound.chute.polar import (
     edge_energy,
     gore_strength,
     polar_chroma,
-    polar_points,
     project,
     segment_rows,
     without_lines,
@@ -76,7 +75,7 @@ from marsound.chute.protrusions import erase_protrusions
 from marsound.chute.radial import radial_frame
 from marsound.chute.resolution import deblur_gores, gore_widths_px, temper_by_resolution
 from marsound.chute.samples import SAMPLES_PER_SIDE, ring_samples
-from marsound.chute.strips import Strip, find_strips, strip_cover
+from marsound.chute.strips import Strip, crossed_columns, find_strips
 from marsound.errors import FileFormatError
 
 __all__ = [
@@ -518,8 +517,7 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
     )
     if occluder is not None and strips:
         # gap columns a strip found crosses: only the samples on the strip are suspect
-        gap_mid = gap_in + 0.5 * (GAP_SAMPLE[0] + GAP_SAMPLE[1]) * (1 - gap_in)
-        on_strip = strip_cover(strips, polar_points(np.array([gap_mid]), gore_c).reshape(spec.N_GORES, 2))
+        on_strip = crossed_columns(strips, gore_c, gap_in)
         occluder = (occluder[0] & ~(on_strip & occluder[1]), *occluder[1:])
     suspect = None if occluder is None else occluder_suspects(X, logL, occluder)
     if on_strips.any():

@@ -19,9 +19,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from marsound.chute.geometry import CanopyFrame
-from marsound.chute.occluders import GAP_SAMPLE, OCCLUDER_BRIGHTNESS, inside_picture
+from marsound.chute.occluders import OCCLUDER_BRIGHTNESS, inside_picture
 from marsound.chute.polar import chroma, polar_points, project, sample
 
+GAP_CROSSING = (0.15, 0.35)
+"""Where a strip is seen crossing the gap: shares of the way from the gap's inner edge to the rim
+(the gap spans about the first half: 0.80-0.90 in the spec's proportions, 0.85-0.92 on NASA's
+frame; where these radii fall on a domed canopy's band, the strip is not kept)."""
 SKY_RADII = (1.06, 1.1, 1.16, 1.24, 1.34, 1.48, 1.64)
 """Radii (rim radii) outside the rim where strips are looked for in the sky, inner first."""
 SEARCH_RADII = 2
@@ -122,7 +126,7 @@ def find_strips(
     nothing: tuple[list[Strip], NDArray[np.bool_]] = ([], np.zeros(SKY_ANGLES, dtype=bool))
     if not 0.5 < gap_in < 0.97:
         return nothing
-    gap_r = gap_in + np.linspace(GAP_SAMPLE[0], GAP_SAMPLE[1], 4) * (1 - gap_in)
+    gap_r = gap_in + np.linspace(GAP_CROSSING[0], GAP_CROSSING[1], 4) * (1 - gap_in)
     gap_pts = polar_points(gap_r, (np.arange(SKY_ANGLES // 4) + 0.5) * 8 * np.pi / SKY_ANGLES)
     gap_lum = float(np.median(np.log(sample(img, frame, gap_pts, rel).astype(np.float64).sum(-1) + log_offset)))
     crossings: list[list[tuple[NDArray[np.float64], float, float]]] = []
@@ -364,6 +368,14 @@ def follow_strip(
     past = (t > t_near) & ~beside
     gone = np.flatnonzero(past & (t <= end))
     return float(t[gone[0]]) if gone.size else end
+
+
+def crossed_columns(strips: list[Strip], gore_c: NDArray[np.float64], gap_in: float) -> NDArray[np.bool_]:
+    """Which gore columns (centre angles ``gore_c``) a strip crosses somewhere between the gap's
+    inner edge ``gap_in`` and the rim (where :func:`marsound.chute.occluders.gap_occluders` looks
+    for the gap)."""
+    rr = gap_in + np.linspace(0.05, 0.6, 6) * (1 - gap_in)
+    return np.asarray(strip_cover(strips, polar_points(rr, gore_c).reshape(len(rr), len(gore_c), 2)).any(axis=0))
 
 
 def strip_cover(strips: list[Strip], pts: NDArray[np.float64]) -> NDArray[np.bool_]:
