@@ -27,7 +27,10 @@ hides a gore: :mod:`marsound.chute.occluders`):
    intensity-free chromaticity; two-class clustering with a linear discriminant of the gore
    medians, then asymmetric evidence per gore (what covers a gore is grey or dark, never red)
    gives a soft probability of red (:func:`marsound.chute.gores.classify_gores`). Gores with almost no sample that
-   fits either class (occluders) become erasures (P = 0.5).
+   fits either class (occluders) become erasures (P = 0.5). A gore partly out of the picture or
+   under a bright strip (the bridle, a strut: :mod:`marsound.chute.strips`, found where it
+   crosses the sky and followed inward) is sampled over its whole width, and only its samples
+   on the strip are set aside: it is read from what is left of it.
 7. **Decode** with :func:`marsound.chute.decode_bits.decode_soft`, which tries both directions
    and every rotation; ``clockwise`` means the image is a view from below.
 """
@@ -47,7 +50,6 @@ from marsound.chute import spec
 from marsound.chute.alignment import refine_ring_alignment
 from marsound.chute.calibration import calibrated
 from marsound.chute.canopy import (
-    PROTRUSION_LINE_POINTS,
     Detection,
     NoCanopyError,
     gap_ellipse,
@@ -58,7 +60,7 @@ from marsound.chute.centre import centre_error, moved_centre, ring_offsets, sear
 from marsound.chute.decode_bits import CLOCKWISE, Decoded, canopy_kind_priors, decode_soft
 from marsound.chute.geometry import CanopyFrame
 from marsound.chute.gores import classify_gores
-from marsound.chute.occluders import gap_occluders, inside_picture, occluder_suspects
+from marsound.chute.occluders import gap_occluders, occluder_suspects
 from marsound.chute.polar import (
     N_ANGLES,
     chroma,
@@ -66,14 +68,15 @@ from marsound.chute.polar import (
     edge_energy,
     gore_strength,
     polar_chroma,
-    polar_points,
     project,
-    sample,
     segment_rows,
     without_lines,
 )
+from marsound.chute.protrusions import erase_protrusions
 from marsound.chute.radial import radial_frame
 from marsound.chute.resolution import deblur_gores, gore_widths_px, temper_by_resolution
+from marsound.chute.samples import SAMPLES_PER_SIDE, ring_samples
+from marsound.chute.strips import Strip, crossed_columns, find_strips
 from marsound.errors import FileFormatError
 
 __all__ = [
@@ -130,13 +133,9 @@ MAX_CENTRE_STEP = 0.05
 """A fitted centre error larger than this (rim radii) is not trusted (the grid search handles it)."""
 CENTRE_CONVERGED = 0.002
 """The centre refinement stops below this step (rim radii)."""
-DISK_GORE_WIDTH = 0.7
-"""Share of a disk gore's width sampled: lines hide parts of a gore, and more of it seen is more
-chance to see its colour."""
-BAND_GORE_WIDTH = 0.5
-"""Share of a band gore's width sampled (the band has no centre correction of its own)."""
-SAMPLES_PER_SIDE = 7
-"""Samples per gore along angle and along radius (7 × 7 = 49)."""
+STRIP_RED_PERCENTILES = (5, 95)
+"""Red fabric, for following a strip inward: the canopy's chroma past the midpoint of these
+percentiles of its projection on the red-white axis."""
 LOG_BRIGHTNESS_OFFSET = 3.0
 """Added to the sum of B, G, R before the log brightness (dark samples)."""
 DECODE_EPS = 1e-3
@@ -165,9 +164,6 @@ RADIAL_BELOW = 0.9
 pattern is also weak (below :data:`CENTRE_SEARCH_BELOW`; NASA's frame measures 4.4 in the
 outline's frame). Ungated, the search ran on a third of the benchmark's images and cost 9 times
 the median CPU time."""
-PROTRUSION_MIN_START = 1.0
-"""A protrusion whose line starts (at the thin part's centroid) inside this radius (rim radii)
-is not erased as an occluder."""
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".jpe", ".bmp", ".tif", ".tiff", ".webp", ".ppm", ".pgm", ".pnm", ".jp2")
 
 
@@ -187,6 +183,10 @@ class CanopyReading:
     erased: int
     scale: float = 1.0
     notes: list[str] = field(default_factory=list)
+    strips: list[Strip] = field(default_factory=list)
+    """Bright strips across the canopy whose samples were set aside (:mod:`marsound.chute.strips`)."""
+    red_axis: tuple[NDArray[np.float64], NDArray[np.float64], float] | None = None
+    """(mean chroma, red-white axis, threshold): chroma projecting above the threshold is red."""
     _decoded: tuple[bytes, Decoded] | None = field(default=None, repr=False, compare=False)
 
 
@@ -340,13 +340,13 @@ def read_canopy(bgr: NDArray[np.uint8], *, detection: Detection | None = None) -
             det2 = None
         second = None if det2 is None else _try_read(img, det2.frame, rel, s_det)
         if det2 and second and (reading is None or second.gore_strength > reading.gore_strength):
-            reading, starts = _erase_protrusions(second, det2), [det2]
+            reading, starts = _erase_protrusions(second, det2, img, rel), [det2]
             reading.notes.append("rim fitted without the bridle and struts")
         elif reading is None and det2 is not None:  # no reading in either: search about both
             starts.append(det2)
     for d in starts:
         found = _search_frames(img, d, rel, s_det, reading)
-        reading = found if found is None or found is reading else _erase_protrusions(found, d)
+        reading = found if found is None or found is reading else _erase_protrusions(found, d, img, rel)
     if reading is None:
         assert error is not None
         raise error
@@ -379,23 +379,18 @@ def _search_frames(
     return reading
 
 
-def _erase_protrusions(reading: CanopyReading, det: Detection) -> CanopyReading:
-    """Erase (P(red) = 0.5) the gores under the bridle and struts that :func:`locate_canopy`
-    removed from the outline: a strut across the canopy looks like white fabric."""
-    if det.protrusions is None:
-        return reading
-    u = reading.frame.to_canonical(det.protrusions)
-    lines = u.reshape(-1, PROTRUSION_LINE_POINTS, 2)
-    # a thin part of the outline that starts inside the rim is fabric cut off by the mask's holes
-    # (dark red gores close to the sky's colour in a small, compressed frame), not hardware
-    # coming in from outside: its line is not an occluder
-    lines = lines[np.hypot(lines[:, 0, 0], lines[:, 0, 1]) >= PROTRUSION_MIN_START]
-    u = lines.reshape(-1, 2)
-    r = np.hypot(u[:, 0], u[:, 1])
-    gore = np.floor((np.arctan2(u[:, 0], -u[:, 1]) - np.radians(reading.phase_deg)) / (2 * np.pi / spec.N_GORES))
-    for k, (r0, r1) in enumerate(reading.ring_radii):
-        hit = np.unique(gore[(r >= r0) & (r <= r1)].astype(int) % spec.N_GORES)
-        reading.p_red[k, hit] = 0.5
+def _erase_protrusions(reading: CanopyReading, det: Detection, img: NDArray[np.uint8], rel: float) -> CanopyReading:
+    """:func:`marsound.chute.protrusions.erase_protrusions` for a reading (in place)."""
+    if det.protrusions is not None:
+        reading.p_red = erase_protrusions(
+            reading.p_red,
+            reading.frame,
+            np.radians(reading.phase_deg),
+            reading.ring_radii,
+            reading.frame.to_canonical(det.protrusions),
+            reading.strips,
+            (img, rel, reading.red_axis),
+        )
     return reading
 
 
@@ -518,34 +513,29 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
     )
     if realigned:
         notes.append("ring alignment from the gores' colours: ring " + ", ".join(str(k + 1) for k in realigned))
-    cols = []
-    lum = []
-    clipped = []
-    outside = []
-    for (r0, r1), (e_k, c_k) in zip(ring_radii, offsets, strict=True):
-        in_disk = r0 < band[0]
-        half = (DISK_GORE_WIDTH if in_disk else BAND_GORE_WIDTH) / 2
-        fr_a = np.linspace(-half, half, SAMPLES_PER_SIDE)
-        ga = (gore_c[:, None] + c_k + fr_a[None, :] * gd).ravel()
-        rr = np.linspace(r0, r1, SAMPLES_PER_SIDE)
-        pts = polar_points(rr, ga) + e_k[None, :]
-        smp = sample(img, frame_d, pts, rel).reshape(len(rr), spec.N_GORES, len(fr_a), 3)
-        smp = smp.transpose(1, 0, 2, 3).reshape(spec.N_GORES, -1, 3).astype(np.float64)
-        off = ~inside_picture(frame_d.to_image(pts) * rel, img.shape[:2])
-        off = off.reshape(len(rr), spec.N_GORES, len(fr_a))
-        outside.append(off.transpose(1, 0, 2).reshape(spec.N_GORES, -1))
-        cols.append(chroma(smp))  # (80, 49, 2)
-        lum.append(smp.sum(-1))
-        clipped.append(smp.min(-1) >= GLARE_LEVEL)
-    X = np.stack(cols)  # (4, 80, 49, 2) chroma of every sample
-    logL = np.log(np.stack(lum) + LOG_BRIGHTNESS_OFFSET)  # (4, 80, 49) log brightness of every sample
+    # bright straight strips (bridle, struts) crossing the rim: the ring samples they cover
+    f_all = np.concatenate([f1.ravel(), f1b.ravel()])
+    lo_f, hi_f = np.percentile(f_all, STRIP_RED_PERCENTILES)
+    red_axis = (mu, axis, 0.5 * (lo_f + hi_f))
+    strips = find_strips(img, frame_d, rel, red_axis, gap_in, log_offset=LOG_BRIGHTNESS_OFFSET)[0]
+    smp, off_pic, on_strips = ring_samples(img, frame_d, rel, gore_c, offsets, ring_radii, band, gap_in, strips)
+    X = chroma(smp)  # (4, 80, 49, 2) chroma of every sample
+    logL = np.log(smp.sum(-1) + LOG_BRIGHTNESS_OFFSET)  # (4, 80, 49) log brightness of every sample
+    clipped = smp.min(-1) >= GLARE_LEVEL
+
     occluder = gap_occluders(
         img, frame_d, rel, gore_c, gap_in, samples_per_side=SAMPLES_PER_SIDE, log_offset=LOG_BRIGHTNESS_OFFSET
     )
+    if occluder is not None and strips:
+        # gap columns a strip found crosses: only the samples on the strip are suspect
+        on_strip = crossed_columns(strips, gore_c, gap_in)
+        occluder = (occluder[0] & ~(on_strip & occluder[1]), *occluder[1:])
     suspect = None if occluder is None else occluder_suspects(X, logL, occluder)
+    if on_strips.any():
+        suspect = on_strips if suspect is None else suspect | on_strips
+        notes.append(f"{len(strips)} strips (bridle, struts) across the canopy")
     if occluder is not None and occluder[0].any():
         notes.append(f"{int(occluder[0].sum())} gore columns crossed by something in front of the gap")
-    off_pic = np.stack(outside)
     if off_pic.any():
         n_out = int((off_pic.mean(axis=2) > 0.5).sum())
         if n_out:
@@ -553,11 +543,11 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
     # gores a few pixels wide (a video frame's inner ring) bleed into each other and say less
     widths = gore_widths_px(frame_d, ring_radii, phase, s_det)
     X = deblur_gores(X, widths)
-    p_red, erased = classify_gores(
-        X, logL, columns=SAMPLES_PER_SIDE, suspect=suspect, glare=np.stack(clipped), outside=off_pic
-    )
+    p_red, erased = classify_gores(X, logL, columns=SAMPLES_PER_SIDE, suspect=suspect, glare=clipped, outside=off_pic)
     p_red = temper_by_resolution(p_red, widths)
-    return CanopyReading(p_red, frame_d, ring_radii, float(np.degrees(phase)), strength, erased, s_det, notes)
+    return CanopyReading(
+        p_red, frame_d, ring_radii, float(np.degrees(phase)), strength, erased, s_det, notes, strips, red_axis
+    )
 
 
 def decode_p_red(p_red: NDArray[np.float64]) -> Decoded:
