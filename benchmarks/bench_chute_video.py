@@ -141,8 +141,8 @@ def report(rows: list[dict], names: list[str]) -> None:
     print("\nexact messages of whole clips; per decoder: all clips, clips with every data gore seen in some frame,")
     print("wrong messages with confidence > 0.5 (and, with --singles, clips with one frame exact on its own)")
     groups = (
-        (True, f"seeds used for tuning (any seed but {UNTUNED_SEEDS})"),
-        (False, f"seeds {UNTUNED_SEEDS} never used for tuning"),
+        (True, f"seeds used for tuning (any seed but {', '.join(map(str, UNTUNED_SEEDS))})"),
+        (False, f"seeds {', '.join(map(str, UNTUNED_SEEDS))} never used for tuning"),
     )
     for tuned, label in groups:
         sel = [r for r in rows if r["tuned"] == tuned]

@@ -1,4 +1,4 @@
-"""Gore sampling: gores partly out of the picture or under a strip are sampled over their whole
+"""Gore sampling: gores partly out of the picture or under a strip are sampled over nine tenths of their
 width (the band also over its inner part), so that what is left of them is seen."""
 
 import numpy as np
@@ -37,7 +37,7 @@ def test_gores_cut_by_the_picture_edge_keep_more_samples():
 
 def test_gores_under_a_strip_keep_their_uncovered_samples():
     """A strip from 3 o'clock to the centre: the samples on it are marked, the gores it crosses
-    are sampled over their whole width (more of them off the strip), the others not at all."""
+    are sampled over nine tenths of their width (more of them off the strip), the others not at all."""
     img = np.full((300, 300, 3), 120, np.uint8)
     strip = Strip((1.1, 0.0), (-1.0, 0.0), 0.02, 1.1)
     _, off, cov = ring_samples(img, FRAME, 1.0, GORE_C, OFFSETS, RINGS, BAND, GAP_IN, [strip])

@@ -224,7 +224,7 @@ def locate_canopy(
             hull_rim = _hull_ellipse(blob if thick is None else thick, red8)
             if hull_rim is not None and _plausible_growth(rim, hull_rim):
                 rim = hull_rim
-        outer = _band_outside(fg, affine_frame(rim))
+                outer = _band_outside(fg, affine_frame(rim))
         if outer is None:
             outer = _band_outside(red8 > 0, affine_frame(rim), min_cover=0.2, max_run=25)
     if outer is not None:

@@ -500,7 +500,9 @@ def decode_bit_strings(strings: list[str], *, eps: float = 1e-6, first_start: in
     """Decode rings given as 80-character 0/1 or W/R strings (innermost first).
 
     Rotation and direction are unknown to the decoder; ``first_start=0`` only breaks exact ties
-    (a full ring with no fill) in favour of gore 0 being the first ring's start.
+    (a full ring with no fill) in favour of gore 0 being the first ring's start. The strings are
+    a canopy's ring positions: a fourth string is the band, which favours the coordinates kind
+    (:func:`canopy_kind_priors`).
 
     Examples
     --------

@@ -29,10 +29,12 @@ hides a gore: :mod:`marsound.chute.occluders`):
    gives a soft probability of red (:func:`marsound.chute.gores.classify_gores`). Gores with almost no sample that
    fits either class (occluders) become erasures (P = 0.5). A gore partly out of the picture or
    under a bright strip (the bridle, a strut: :mod:`marsound.chute.strips`, found where it
-   crosses the sky and followed inward) is sampled over its whole width, and only its samples
+   crosses the sky and followed inward) is sampled over nine tenths of its width, and only its samples
    on the strip are set aside: it is read from what is left of it.
-7. **Decode** with :func:`marsound.chute.decode_bits.decode_soft`, which tries both directions
-   and every rotation; ``clockwise`` means the image is a view from below.
+7. **Decode** with :func:`decode_p_red` (:func:`marsound.chute.decode_bits.decode_soft`, which
+   tries both directions and every rotation, with the band favouring coordinates:
+   :func:`marsound.chute.decode_bits.canopy_kind_priors`); ``clockwise`` means the image is a
+   view from below.
 """
 
 from __future__ import annotations
@@ -499,9 +501,7 @@ def _read_in_frame(img: NDArray[np.uint8], frame_d: CanopyFrame, rel: float, s_d
             f"no canopy found: no 80-gore pattern on the object (gore strength {strength:.1f} < {MIN_GORE_STRENGTH})"
         )
 
-    # --- per-gore colour samples: the disk rings over 70 % of each gore's width (lines hide
-    # parts of a gore; more of it seen is more chance to see its colour), the band, which has
-    # no centre correction, over its central half
+    # --- gore centres and each ring's alignment; the samples are taken by samples.ring_samples
     gd = 2 * np.pi / spec.N_GORES
     gore_c = phase + (np.arange(spec.N_GORES) + 0.5) * gd
     # each ring's own centre and phase (the dome's parallax, the gores' twist)

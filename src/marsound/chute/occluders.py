@@ -31,6 +31,8 @@ GAP_ROWS = 8
 """Radii sampled across :data:`GAP_SEARCH`."""
 GAP_ROWS_KEPT = 3
 """At most this many radii, those that look most like the gap, are the gap's sample."""
+GAP_ROW_TIE = 2
+"""Radii within this many jumps of the most gap-like one are kept with it."""
 GAP_MAX_JUMPS = 16
 """A radius whose brightness jumps by :data:`OCCLUDER_BRIGHTNESS` between more than this many
 pairs of neighbouring gores is fabric (the band's red and white gores: 20-35 jumps), not the gap
@@ -69,9 +71,13 @@ def gap_occluders(
     angles, ``gap_in`` the gap's inner edge (rim radii); ``samples_per_side`` samples across
     a gore and ``log_offset`` is added to B + G + R before the log brightness (as for the rings).
 
+    The gap's radii are searched: of :data:`GAP_ROWS` radii across :data:`GAP_SEARCH`, the
+    (at most :data:`GAP_ROWS_KEPT`) whose brightness jumps least often from gore to gore, within
+    :data:`GAP_ROW_TIE` jumps of the fewest.
+
     Returns (columns (80,) bool, whether the occluder is lighter than the gap (80,) bool, its
     median chroma (80, 2), its median log brightness (80,)), or None if the gap is not inside
-    the rim.
+    the rim or no radius looks like the gap (every one over :data:`GAP_MAX_JUMPS` jumps).
     """
     if not 0.5 < gap_in < 0.97:
         return None
@@ -87,7 +93,7 @@ def gap_occluders(
     rows = np.argsort(jumps, kind="stable")[:GAP_ROWS_KEPT]
     if jumps[rows[0]] > GAP_MAX_JUMPS:
         return None
-    rows = rows[jumps[rows] <= jumps[rows[0]] + 2]
+    rows = rows[jumps[rows] <= jumps[rows[0]] + GAP_ROW_TIE]
     smp = smp[rows].transpose(1, 0, 2, 3).reshape(spec.N_GORES, -1, 3).astype(np.float64)
     col_l = np.median(np.log(smp.sum(-1) + log_offset), axis=1)
     col_x = np.median(chroma(smp), axis=1)

@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from marsound.chute.geometry import CanopyFrame
-from marsound.chute.occluders import OCCLUDER_BRIGHTNESS, inside_picture
+from marsound.chute.occluders import GAP_ROWS, GAP_SEARCH, OCCLUDER_BRIGHTNESS, inside_picture
 from marsound.chute.polar import chroma, polar_points, project, sample
 
 GAP_CROSSING = (0.15, 0.35)
@@ -118,7 +118,8 @@ def find_strips(
     is not kept (a strut ending in the band, a line fitted to clutter beside the canopy).
     ``log_offset`` is added to B + G + R before the log brightness.
 
-    Returns the strips and where the sky around the rim was searched (:data:`SKY_ANGLES`
+    Returns the strips and (diagnostic only: the decoder uses :func:`crossed_columns`) where the
+    sky around the rim was searched (:data:`SKY_ANGLES`
     angles from 12 o'clock clockwise, bool: inside the picture at the first
     :data:`SEARCH_RADII` radii of :data:`SKY_RADII`; all False when the sky is too cluttered
     to tell strips from it).
@@ -374,7 +375,7 @@ def crossed_columns(strips: list[Strip], gore_c: NDArray[np.float64], gap_in: fl
     """Which gore columns (centre angles ``gore_c``) a strip crosses somewhere between the gap's
     inner edge ``gap_in`` and the rim (where :func:`marsound.chute.occluders.gap_occluders` looks
     for the gap)."""
-    rr = gap_in + np.linspace(0.05, 0.6, 6) * (1 - gap_in)
+    rr = gap_in + np.linspace(GAP_SEARCH[0], GAP_SEARCH[1], GAP_ROWS) * (1 - gap_in)
     return np.asarray(strip_cover(strips, polar_points(rr, gore_c).reshape(len(rr), len(gore_c), 2)).any(axis=0))
 
 
