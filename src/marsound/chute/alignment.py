@@ -24,6 +24,7 @@ from numpy.typing import NDArray
 from marsound.chute import spec
 from marsound.chute.geometry import CanopyFrame
 from marsound.chute.polar import chroma, polar_points, project, sample
+from marsound.chute.samples import DISK_GORE_WIDTH
 
 REFINED_RINGS = (1, 0)
 """Disk rings (0 = innermost) whose alignment is checked, outer first: the two where a centre
@@ -51,8 +52,6 @@ alignment) is at least this: a ring whose gores are each one colour is aligned (
 the rings 1 and four fifths of the rings 2 measure under 0.14)."""
 SAMPLES = (3, 4)
 """Samples per gore (radii, angles) for scoring a candidate."""
-GORE_SHARE = 0.7
-"""Share of a gore's width sampled (as the colour samples of the rings)."""
 
 
 def _within_gore_variance(
@@ -87,7 +86,7 @@ def _candidate_points(
     n_r, n_a = SAMPLES
     gd = 2 * np.pi / spec.N_GORES
     rr = np.linspace(ring[0], ring[1], n_r)
-    fr = np.linspace(-GORE_SHARE / 2, GORE_SHARE / 2, n_a) * gd
+    fr = np.linspace(-DISK_GORE_WIDTH / 2, DISK_GORE_WIDTH / 2, n_a) * gd  # as the rings' colour samples
     out = []
     for ex, ey, c in cands:
         ga = (gore_c[:, None] + c + fr[None, :]).ravel()
